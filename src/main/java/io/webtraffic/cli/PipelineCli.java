@@ -1,0 +1,41 @@
+package io.webtraffic.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point: {@code scripts/pipeline <subcommand>}. Only {@link #main} exits the JVM, so tests run
+ * commands in-process through {@link #execute}.
+ */
+@Command(
+    name = "pipeline",
+    mixinStandardHelpOptions = true,
+    version = "webtraffic-pipeline 0.1.0",
+    description = "Web-traffic events from Kafka into Iceberg and PostgreSQL, every trigger interval.",
+    subcommands = {
+      StackCommand.class,
+      GenerateCommand.class,
+      RunCommand.class,
+      SqlCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class PipelineCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+  }
+
+  /** Runs a command line and returns its exit code: 0 ok, 1 failed, 2 misuse (bad flag or config). */
+  public static int execute(String... args) {
+    return new CommandLine(new PipelineCli())
+        .setExecutionExceptionHandler(new CliErrors())
+        .execute(args);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+}

@@ -1,0 +1,57 @@
+package io.webtraffic.cli;
+
+import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.job.GracefulStop;
+import io.webtraffic.job.PipelineJob;
+import io.webtraffic.job.Preflight;
+import io.webtraffic.job.SparkSessions;
+import io.webtraffic.sink.BatchCommitter;
+import io.webtraffic.sink.IcebergSink;
+import io.webtraffic.sink.IcebergTables;
+import io.webtraffic.sink.PostgresSink;
+import io.webtraffic.source.KafkaSource;
+import io.webtraffic.transform.TumblingWindows;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Runs the streaming job until it is stopped (or, with availableNow, until the topic is drained). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the streaming job: Kafka -> Iceberg + PostgreSQL, one line per micro-batch.")
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger("io.webtraffic.batches");
+
+  @Mixin ConfigOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    PipelineConfig config = options.load();
+    Preflight.check(config);
+    LOG.info("Starting job '{}': topic {} at {}, trigger {}, checkpoint {}, Iceberg {} ({}), PostgreSQL {}",
+        config.jobName(), config.kafka().topic(), config.kafka().bootstrapServers(), config.trigger(),
+        config.checkpointLocation(), config.iceberg().warehouse(), config.iceberg().catalogType(),
+        config.postgres().url());
+    SparkSession spark = SparkSessions.create(config);
+    try {
+      new IcebergTables(config.iceberg()).createIfMissing(spark);
+      PostgresSink postgres = new PostgresSink(config.postgres(), config.jobName());
+      postgres.createTablesIfMissing();
+      TumblingWindows windows = new TumblingWindows(config.tumblingWindow());
+      BatchCommitter committer = new BatchCommitter(config.checkpointLocation(),
+          new IcebergSink(config.iceberg(), windows), postgres, windows,
+          config.postgres().upsertEvents(), report -> LOG.info("{}", report));
+      StreamingQuery query =
+          new PipelineJob(config, new KafkaSource(config.kafka()), committer).start(spark);
+      GracefulStop.onSignals(query);
+      query.awaitTermination();
+      LOG.info("Job '{}' stopped", config.jobName());
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

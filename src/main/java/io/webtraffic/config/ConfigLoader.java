@@ -1,0 +1,315 @@
+package io.webtraffic.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import io.webtraffic.config.PipelineConfig.FilterRules;
+import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import io.webtraffic.config.PipelineConfig.KafkaSettings;
+import io.webtraffic.config.PipelineConfig.PostgresSettings;
+import io.webtraffic.config.PipelineConfig.Secret;
+import io.webtraffic.config.PipelineConfig.SparkSettings;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the one {@link PipelineConfig} from, highest precedence first: flags, environment
+ * variables ({@code PIPELINE_} + key), the config file, and {@code pipeline-defaults.conf}. Keys that
+ * the defaults do not know are rejected, secrets are accepted from the environment only, and every
+ * value is validated here so that a bad setting stops the job before it starts.
+ */
+public final class ConfigLoader {
+  public static final String DEFAULTS_RESOURCE = "pipeline-defaults.conf";
+  public static final String ENV_PREFIX = "PIPELINE_";
+  public static final String ENV_POSTGRES_PASSWORD = "PIPELINE_POSTGRES_PASSWORD";
+  public static final String ENV_SASL_USERNAME = "PIPELINE_KAFKA_SASL_USERNAME";
+  public static final String ENV_SASL_PASSWORD = "PIPELINE_KAFKA_SASL_PASSWORD";
+
+  private static final String ROOT = "pipeline";
+  private static final String FREE_FORM = "spark.extra";
+  private static final Set<String> SECRET_KEYS =
+      Set.of("postgres.password", "kafka.sasl-username", "kafka.sasl-password");
+
+  private final Config defaults;
+  private final Path home;
+
+  private ConfigLoader(Path home) {
+    this.defaults =
+        ConfigFactory.parseResources(
+                ConfigLoader.class.getClassLoader(),
+                DEFAULTS_RESOURCE,
+                ConfigParseOptions.defaults().setAllowMissing(false))
+            .resolve();
+    this.home = home;
+  }
+
+  /**
+   * Loads the configuration; relative paths resolve against {@code home} (the project folder).
+   *
+   * @param file the config file, if any
+   * @param env environment variables (System.getenv() in production)
+   * @param flags settings from the command line, keyed like the file without the "pipeline." prefix
+   */
+  public static PipelineConfig load(
+      Optional<Path> file, Map<String, String> env, Map<String, String> flags, Path home) {
+    return new ConfigLoader(home).build(file, env, flags);
+  }
+
+  private PipelineConfig build(
+      Optional<Path> file, Map<String, String> env, Map<String, String> flags) {
+    Config fromFile = file.map(this::parseFile).orElse(ConfigFactory.empty());
+    Config fromEnv = overrides(envSettings(env), "environment variable ");
+    Config fromFlags = overrides(flags, "flag --set ");
+    Config merged =
+        fromFlags.withFallback(fromEnv).withFallback(fromFile).withFallback(defaults).resolve();
+    try {
+      return toPipelineConfig(merged.getConfig(ROOT), env);
+    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+      throw new InvalidConfigException(describe(e));
+    }
+  }
+
+  private Config parseFile(Path path) {
+    if (!Files.isRegularFile(path)) {
+      throw new InvalidConfigException("Cannot read config file " + path + ": no such file");
+    }
+    Config parsed;
+    try {
+      parsed = ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults()
+          .setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("Cannot parse config file " + path + ": " + e.getMessage());
+    }
+    for (String key : parsed.entrySet().stream().map(Map.Entry::getKey).toList()) {
+      checkKnown(key.startsWith(ROOT + ".") ? key.substring(ROOT.length() + 1) : key,
+          "config file " + path + " key ");
+    }
+    return parsed;
+  }
+
+  /** Environment variables named after known keys: kafka.bootstrap-servers is PIPELINE_KAFKA_BOOTSTRAP_SERVERS. */
+  private Map<String, String> envSettings(Map<String, String> env) {
+    Map<String, String> settings = new TreeMap<>();
+    for (String key : knownKeys()) {
+      String value = env.get(envName(key));
+      if (value != null) {
+        settings.put(key, value);
+      }
+    }
+    return settings;
+  }
+
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase().replace('.', '_').replace('-', '_');
+  }
+
+  private Config overrides(Map<String, String> settings, String source) {
+    Config config = ConfigFactory.empty();
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      String key = e.getKey();
+      checkKnown(key, source);
+      ConfigValue value = defaults.hasPath(ROOT + "." + key)
+              && defaults.getValue(ROOT + "." + key).valueType() == com.typesafe.config.ConfigValueType.LIST
+          ? ConfigValueFactory.fromIterable(splitList(e.getValue()))
+          : ConfigValueFactory.fromAnyRef(e.getValue());
+      config = config.withValue(ROOT + "." + key, value);
+    }
+    return config;
+  }
+
+  private static List<String> splitList(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private void checkKnown(String key, String source) {
+    if (SECRET_KEYS.contains(key)) {
+      throw new InvalidConfigException(String.format(
+          "Cannot take %s from %s%s: secrets come from the environment only (%s)",
+          key, source, key, envName(key)));
+    }
+    if (key.startsWith(FREE_FORM + ".") || key.equals(FREE_FORM)) {
+      return;
+    }
+    if (!knownKeys().contains(key)) {
+      throw new InvalidConfigException(String.format(
+          "Unknown setting '%s' (from %s%s); known settings are listed in %s",
+          key, source, key, DEFAULTS_RESOURCE));
+    }
+  }
+
+  private Set<String> knownKeys() {
+    return defaults.getConfig(ROOT).entrySet().stream()
+        .map(Map.Entry::getKey)
+        .filter(k -> !k.startsWith(FREE_FORM + "."))
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  private PipelineConfig toPipelineConfig(Config c, Map<String, String> env) {
+    KafkaSettings kafka = new KafkaSettings(
+        nonEmpty(c, "kafka.bootstrap-servers"),
+        nonEmpty(c, "kafka.topic"),
+        StartingPosition.parse(c.getString("kafka.starting-position")),
+        atLeast(c, "kafka.max-offsets-per-trigger", 0),
+        c.getBoolean("kafka.fail-on-data-loss"),
+        oneOf(c, "kafka.security-protocol", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+        oneOf(c, "kafka.sasl-mechanism", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
+        secret(env, ENV_SASL_USERNAME),
+        secret(env, ENV_SASL_PASSWORD));
+    if (kafka.securityProtocol().startsWith("SASL")
+        && (kafka.saslUsername().isEmpty() || kafka.saslPassword().isEmpty())) {
+      throw new InvalidConfigException(String.format(
+          "Cannot use pipeline.kafka.security-protocol=%s without credentials: set %s and %s",
+          kafka.securityProtocol(), ENV_SASL_USERNAME, ENV_SASL_PASSWORD));
+    }
+    FilterRules filter = new FilterRules(
+        regex(c, "filter.static-asset-pattern"),
+        c.getStringList("filter.health-check-paths"),
+        regex(c, "filter.bot-user-agent-pattern"),
+        c.getStringList("filter.allowed-hosts"));
+    IcebergSettings iceberg = new IcebergSettings(
+        identifier(c, "iceberg.catalog-name"),
+        oneOf(c, "iceberg.catalog-type", "hadoop", "jdbc", "rest"),
+        location(nonEmpty(c, "iceberg.warehouse")),
+        c.getString("iceberg.catalog-uri").trim(),
+        identifier(c, "iceberg.namespace"),
+        oneOf(c, "iceberg.partition-by", "hour", "day"));
+    if (!iceberg.catalogType().equals("hadoop") && iceberg.catalogUri().isEmpty()) {
+      throw InvalidConfigException.invalid("pipeline.iceberg.catalog-uri", "",
+          "required when pipeline.iceberg.catalog-type is " + iceberg.catalogType());
+    }
+    String url = nonEmpty(c, "postgres.url");
+    if (!url.startsWith("jdbc:postgresql://")) {
+      throw InvalidConfigException.invalid("pipeline.postgres.url", url,
+          "allowed: a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/db");
+    }
+    PostgresSettings postgres = new PostgresSettings(url, nonEmpty(c, "postgres.user"),
+        secret(env, ENV_POSTGRES_PASSWORD), identifier(c, "postgres.schema"),
+        c.getBoolean("postgres.upsert-events"));
+    Map<String, String> extra = new LinkedHashMap<>();
+    c.getConfig(FREE_FORM).entrySet().forEach(e ->
+        extra.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
+    SparkSettings spark = new SparkSettings(nonEmpty(c, "spark.master"),
+        (int) atLeast(c, "spark.shuffle-partitions", 1),
+        oneOf(c, "spark.state-store", "rocksdb", "hdfs"), c.getBoolean("spark.ui-enabled"), extra);
+    return new PipelineConfig(
+        nonEmpty(c, "job-name"),
+        kafka,
+        trigger(c.getString("trigger")),
+        location(nonEmpty(c, "checkpoint-location")),
+        positive(c, "event-time.watermark-delay"),
+        positive(c, "event-time.max-future-skew"),
+        filter,
+        positive(c, "windows.tumbling-size"),
+        iceberg,
+        postgres,
+        spark);
+  }
+
+  static TriggerSetting trigger(String value) {
+    if (value.trim().equals(TriggerSetting.AVAILABLE_NOW)) {
+      return new TriggerSetting(true, Duration.ZERO);
+    }
+    Duration interval;
+    try {
+      interval = ConfigFactory.parseMap(Map.of("t", value)).getDuration("t");
+    } catch (ConfigException e) {
+      throw InvalidConfigException.invalid("pipeline.trigger", value,
+          "allowed: availableNow, or a processing-time interval such as '500 ms', '5 seconds',"
+              + " '1 minute'; set with --trigger, PIPELINE_TRIGGER or trigger in the config file");
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw InvalidConfigException.invalid("pipeline.trigger", value, "the interval must be > 0");
+    }
+    return new TriggerSetting(false, interval);
+  }
+
+  private String location(String value) {
+    boolean hasScheme = value.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || value.startsWith("file:");
+    if (hasScheme) {
+      URI.create(value.replace(" ", "%20"));
+      return value;
+    }
+    return home.resolve(value).toAbsolutePath().normalize().toString();
+  }
+
+  private static String nonEmpty(Config c, String key) {
+    String value = c.getString(key).trim();
+    if (value.isEmpty()) {
+      throw InvalidConfigException.invalid(ROOT + "." + key, value, "must not be empty");
+    }
+    return value;
+  }
+
+  private static String identifier(Config c, String key) {
+    String value = nonEmpty(c, key);
+    if (!value.matches("[a-z_][a-z0-9_]*")) {
+      throw InvalidConfigException.invalid(ROOT + "." + key, value,
+          "allowed: lower-case letters, digits and '_', not starting with a digit");
+    }
+    return value;
+  }
+
+  private static String oneOf(Config c, String key, String... allowed) {
+    String value = c.getString(key).trim();
+    if (!Arrays.asList(allowed).contains(value)) {
+      throw InvalidConfigException.invalid(ROOT + "." + key, value,
+          "allowed: " + String.join(", ", allowed));
+    }
+    return value;
+  }
+
+  private static long atLeast(Config c, String key, long min) {
+    long value = c.getLong(key);
+    if (value < min) {
+      throw InvalidConfigException.invalid(ROOT + "." + key, value, "must be >= " + min);
+    }
+    return value;
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration value = c.getDuration(key);
+    if (value.isNegative() || value.isZero()) {
+      throw InvalidConfigException.invalid(ROOT + "." + key, c.getValue(key).unwrapped(),
+          "must be a positive duration such as '10 minutes'");
+    }
+    return value;
+  }
+
+  private static String regex(Config c, String key) {
+    String value = c.getString(key);
+    try {
+      Pattern.compile(value);
+    } catch (PatternSyntaxException e) {
+      throw InvalidConfigException.invalid(ROOT + "." + key, value,
+          "not a valid Java regular expression: " + e.getDescription());
+    }
+    return value;
+  }
+
+  private static Optional<Secret> secret(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isEmpty() ? Optional.empty() : Optional.of(new Secret(value));
+  }
+
+  private static String describe(ConfigException e) {
+    String origin = e.origin() == null ? "" : " (" + e.origin().description() + ")";
+    String message = e.getMessage().replaceFirst("^.*?: ", "");
+    return message + origin;
+  }
+}

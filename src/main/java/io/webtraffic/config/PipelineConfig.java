@@ -1,0 +1,74 @@
+package io.webtraffic.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole, validated configuration of one job. Built only by {@link ConfigLoader}; every value in
+ * it has been checked, so the job never has to second-guess a setting.
+ */
+public record PipelineConfig(
+    String jobName,
+    KafkaSettings kafka,
+    TriggerSetting trigger,
+    String checkpointLocation,
+    Duration watermarkDelay,
+    Duration maxFutureSkew,
+    FilterRules filter,
+    Duration tumblingWindow,
+    IcebergSettings iceberg,
+    PostgresSettings postgres,
+    SparkSettings spark) {
+
+  /** Where events come from. SASL credentials come from the environment only. */
+  public record KafkaSettings(
+      String bootstrapServers,
+      String topic,
+      StartingPosition startingPosition,
+      long maxOffsetsPerTrigger,
+      boolean failOnDataLoss,
+      String securityProtocol,
+      String saslMechanism,
+      Optional<Secret> saslUsername,
+      Optional<Secret> saslPassword) {}
+
+  /** Rules for events we do not keep; an empty pattern or list disables a rule. */
+  public record FilterRules(
+      String staticAssetPattern,
+      List<String> healthCheckPaths,
+      String botUserAgentPattern,
+      List<String> allowedHosts) {}
+
+  public record IcebergSettings(
+      String catalogName,
+      String catalogType,
+      String warehouse,
+      String catalogUri,
+      String namespace,
+      String partitionBy) {
+
+    public String table(String name) {
+      return catalogName + "." + namespace + "." + name;
+    }
+  }
+
+  public record PostgresSettings(
+      String url, String user, Optional<Secret> password, String schema, boolean upsertEvents) {}
+
+  public record SparkSettings(
+      String master,
+      int shufflePartitions,
+      String stateStore,
+      boolean uiEnabled,
+      Map<String, String> extra) {}
+
+  /** A value that must not be printed or logged. */
+  public record Secret(String value) {
+    @Override
+    public String toString() {
+      return "***";
+    }
+  }
+}

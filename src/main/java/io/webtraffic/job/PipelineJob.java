@@ -1,0 +1,71 @@
+package io.webtraffic.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.sink.BatchCommitter;
+import io.webtraffic.source.KafkaSource;
+import io.webtraffic.transform.Decode;
+import io.webtraffic.transform.DedupKey;
+import io.webtraffic.transform.EnrichUserAgent;
+import io.webtraffic.transform.FilterEvents;
+import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * The streaming job, top to bottom. Kafka records are decoded, validated, enriched and classified
+ * without dropping anything; the deduplication runs under the event-time watermark; and every
+ * record, together with the list of rows the deduplication kept, reaches the committer, which
+ * accounts for each record and writes the sinks exactly once.
+ */
+public final class PipelineJob {
+  private final PipelineConfig config;
+  private final KafkaSource source;
+  private final BatchCommitter committer;
+
+  public PipelineJob(PipelineConfig config, KafkaSource source, BatchCommitter committer) {
+    this.config = config;
+    this.source = source;
+    this.committer = committer;
+  }
+
+  public StreamingQuery start(SparkSession spark) throws TimeoutException {
+    // Kafka records: key, value, topic, partition, offset, timestamp.
+    Dataset<Row> records = source.read(spark);
+
+    // Decode and validate (dead_reason), lift the user agent, apply the filter rules (filter_reason).
+    Dataset<Row> decoded = new Decode(config.maxFutureSkew()).apply(records);
+    Dataset<Row> enriched = new EnrichUserAgent().apply(decoded);
+    Dataset<Row> classified = new FilterEvents(config.filter()).apply(enriched);
+
+    // Watermark on event time (dead and filtered records have none), then one shuffle by dedup key.
+    Dataset<Row> keyed = new DedupKey().apply(classified)
+        .withWatermark("wm_time", config.watermarkDelay().toMillis() + " milliseconds")
+        .repartition(config.spark().shufflePartitions(), col("dedup_key"));
+
+    // Deduplicate within the watermark (state in RocksDB). Only the kept rows' coordinates leave
+    // this branch; the fingerprint reads every column so both branches share one Kafka scan, one
+    // parse and one shuffle (Spark reuses the identical exchange instead of reading Kafka twice).
+    Column[] all = Arrays.stream(keyed.columns()).map(c -> col(c)).toArray(Column[]::new);
+    Dataset<Row> kept = keyed.dropDuplicatesWithinWatermark("dedup_key").select(
+        col("kafka_partition").as("kept_partition"),
+        col("kafka_offset").as("kept_offset"),
+        xxhash64(all).as("kept_fingerprint"));
+
+    // Every record plus the kept list: the committer tells events, duplicates and late rows apart.
+    return keyed.unionByName(kept, true)
+        .writeStream()
+        .queryName(config.jobName())
+        .option("checkpointLocation", config.checkpointLocation())
+        .trigger(config.trigger().toSparkTrigger())
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) committer)
+        .start();
+  }
+}

@@ -1,0 +1,52 @@
+package io.webtraffic.job;
+
+import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The Spark session the job and the sql command share: Iceberg catalog, state store, partitions. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession create(PipelineConfig config) {
+    SparkConf conf = new SparkConf(true);
+    // spark-submit sets the master; only a local launch takes it from the configuration.
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(config.spark().master());
+    }
+    conf.setAppName(config.jobName())
+        .set("spark.sql.session.timeZone", "UTC")
+        .set("spark.sql.shuffle.partitions", String.valueOf(config.spark().shufflePartitions()))
+        .set("spark.ui.enabled", String.valueOf(config.spark().uiEnabled()))
+        .set("spark.sql.streaming.stateStore.providerClass", stateStoreProvider(config))
+        .set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+        .set("spark.sql.extensions",
+            "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+    catalog(conf, config.iceberg(), config);
+    config.spark().extra().forEach(conf::set);
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  private static String stateStoreProvider(PipelineConfig config) {
+    return config.spark().stateStore().equals("rocksdb")
+        ? "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+        : "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider";
+  }
+
+  private static void catalog(SparkConf conf, IcebergSettings iceberg, PipelineConfig config) {
+    String prefix = "spark.sql.catalog." + iceberg.catalogName();
+    conf.set(prefix, "org.apache.iceberg.spark.SparkCatalog")
+        .set(prefix + ".type", iceberg.catalogType())
+        .set(prefix + ".warehouse", iceberg.warehouse())
+        // A cached table would hide the commits foreachBatch has just made from the driver's reads.
+        .set(prefix + ".cache-enabled", "false");
+    if (!iceberg.catalogUri().isEmpty()) {
+      conf.set(prefix + ".uri", iceberg.catalogUri());
+    }
+    if (iceberg.catalogType().equals("jdbc")) {
+      conf.set(prefix + ".jdbc.user", config.postgres().user());
+      config.postgres().password().ifPresent(p -> conf.set(prefix + ".jdbc.password", p.value()));
+    }
+  }
+}

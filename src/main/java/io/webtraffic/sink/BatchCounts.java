@@ -1,0 +1,55 @@
+package io.webtraffic.sink;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+
+import io.webtraffic.transform.Classify;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What happened to one micro-batch's records. {@code read} always equals the sum of the outcomes;
+ * {@code keptButLate} must be zero, else the job's model of Spark's watermark is wrong and the
+ * batch is refused before anything is committed.
+ */
+public record BatchCounts(
+    long read,
+    long events,
+    long duplicates,
+    long late,
+    long dead,
+    long filtered,
+    Map<String, Long> deadByReason,
+    Map<String, Long> filteredByReason,
+    long keptButLate) {
+
+  static BatchCounts of(Dataset<Row> classified) {
+    Map<String, Long> byOutcome = new TreeMap<>();
+    Map<String, Long> deadBy = new TreeMap<>();
+    Map<String, Long> filteredBy = new TreeMap<>();
+    long keptButLate = 0;
+    for (Row r : classified
+        .groupBy(col("outcome"), coalesce(col("dead_reason"), col("filter_reason")).as("reason"),
+            col("kept"))
+        .count()
+        .collectAsList()) {
+      String outcome = r.getString(0);
+      long n = r.getLong(3);
+      byOutcome.merge(outcome, n, Long::sum);
+      if (outcome.equals(Classify.DEAD)) {
+        deadBy.merge(r.getString(1), n, Long::sum);
+      } else if (outcome.equals(Classify.FILTERED)) {
+        filteredBy.merge(r.getString(1), n, Long::sum);
+      } else if (outcome.equals(Classify.LATE) && r.getBoolean(2)) {
+        keptButLate += n;
+      }
+    }
+    long read = byOutcome.values().stream().mapToLong(Long::longValue).sum();
+    return new BatchCounts(read, byOutcome.getOrDefault(Classify.EVENT, 0L),
+        byOutcome.getOrDefault(Classify.DUPLICATE, 0L), byOutcome.getOrDefault(Classify.LATE, 0L),
+        byOutcome.getOrDefault(Classify.DEAD, 0L), byOutcome.getOrDefault(Classify.FILTERED, 0L),
+        deadBy, filteredBy, keptButLate);
+  }
+}

@@ -1,0 +1,62 @@
+package io.webtraffic.sink;
+
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Appends one micro-batch to one Iceberg table exactly once. Each commit carries the streaming query
+ * id and batch id in its snapshot summary (as Iceberg's own streaming sink does); a replayed batch
+ * whose snapshot is already in the table's history is skipped.
+ */
+final class IcebergAppend {
+  static final String QUERY_ID = "pipeline.query-id";
+  static final String BATCH_ID = "pipeline.batch-id";
+
+  private final String table;
+
+  IcebergAppend(String table) {
+    this.table = table;
+  }
+
+  /** Returns true when this call committed, false when the batch was already in the table. */
+  boolean append(Dataset<Row> rows, String queryId, long batchId) {
+    if (lastCommittedBatch(rows.sparkSession(), queryId) >= batchId) {
+      return false;
+    }
+    try {
+      rows.writeTo(table)
+          .option("snapshot-property." + QUERY_ID, queryId)
+          .option("snapshot-property." + BATCH_ID, String.valueOf(batchId))
+          .append();
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException("Cannot append to " + table + ": table is missing", e);
+    }
+    return true;
+  }
+
+  /** The newest batch of this query in the table's current lineage, or -1. */
+  long lastCommittedBatch(SparkSession spark, String queryId) {
+    Table iceberg = load(spark);
+    Snapshot snapshot = iceberg.currentSnapshot();
+    while (snapshot != null) {
+      if (queryId.equals(snapshot.summary().get(QUERY_ID))) {
+        return Long.parseLong(snapshot.summary().get(BATCH_ID));
+      }
+      Long parent = snapshot.parentId();
+      snapshot = parent == null ? null : iceberg.snapshot(parent);
+    }
+    return -1;
+  }
+
+  private Table load(SparkSession spark) {
+    try {
+      return Spark3Util.loadIcebergTable(spark, table);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot load Iceberg table " + table + ": " + e.getMessage(), e);
+    }
+  }
+}

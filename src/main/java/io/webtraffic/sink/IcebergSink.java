@@ -1,0 +1,128 @@
+package io.webtraffic.sink;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.unix_millis;
+
+import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import io.webtraffic.transform.Classify;
+import io.webtraffic.transform.TumblingWindows;
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Writes one micro-batch to the Iceberg tables: events, late events, dead letters, and the tumbling
+ * windows that this batch's watermark closed. Each table commit is idempotent on (query id, batch id),
+ * so a batch replayed after a crash between two commits completes the missing ones only.
+ *
+ * <p>Closed windows are computed from the events table itself: once the watermark has passed a
+ * window's end, every later event for it is late, so the table holds its final count.
+ */
+public final class IcebergSink {
+  private static final String[] EVENT_COLUMNS = {
+    "dedup_key", "event_time", "url", "referrer", "host", "ip", "user_agent", "ua_family",
+    "ua_major", "device_family", "os_family", "headers", "user_id", "academy_id", "event_id",
+    "payload", "kafka_partition", "kafka_offset", "kafka_timestamp"
+  };
+
+  private final IcebergSettings settings;
+  private final TumblingWindows windows;
+
+  public IcebergSink(IcebergSettings settings, TumblingWindows windows) {
+    this.settings = settings;
+    this.windows = windows;
+  }
+
+  /** Rows appended per table by this call (0 where the batch was already committed). */
+  public record Written(long events, long late, long dead, long hostWindows, long referrerWindows) {}
+
+  public Written commit(Dataset<Row> classified, BatchCounts counts, String queryId, long batchId,
+      Watermarks watermarks) {
+    long dead = appendIfAny(IcebergTables.DEAD_LETTERS, counts.dead(), deadLetters(classified, batchId),
+        queryId, batchId);
+    long late = appendIfAny(IcebergTables.LATE_EVENTS, counts.late(),
+        lateEvents(classified, batchId, watermarks.lateThresholdMs()), queryId, batchId);
+    long events = appendIfAny(IcebergTables.EVENTS, counts.events(),
+        events(classified, Classify.EVENT, batchId), queryId, batchId);
+    long[] range = windows.closingRange(watermarks.lateThresholdMs(), watermarks.currentMs());
+    long hostWindows = 0;
+    long referrerWindows = 0;
+    if (range.length == 2) {
+      Dataset<Row> closed = spark(classified).table(settings.table(IcebergTables.EVENTS))
+          .where(col("event_time").geq(timestamp_millis(lit(range[0])))
+              .and(col("event_time").lt(timestamp_millis(lit(range[1])))));
+      hostWindows = appendNew(IcebergTables.HITS_BY_HOST, windows.hitsByHost(closed), range,
+          new String[] {"window_start", "host"}, queryId, batchId);
+      referrerWindows = appendNew(IcebergTables.HITS_BY_HOST_REFERRER,
+          windows.hitsByHostReferrer(closed), range,
+          new String[] {"window_start", "host", "referrer"}, queryId, batchId);
+    }
+    return new Written(events, late, dead, hostWindows, referrerWindows);
+  }
+
+  static Dataset<Row> events(Dataset<Row> classified, String outcome, long batchId) {
+    Column[] columns = Arrays.stream(EVENT_COLUMNS).map(c -> col(c)).toArray(Column[]::new);
+    return classified.where(col("outcome").equalTo(outcome)).select(columns)
+        .withColumn("batch_id", lit(batchId));
+  }
+
+  private static Dataset<Row> lateEvents(Dataset<Row> classified, long batchId, long thresholdMs) {
+    return events(classified, Classify.LATE, batchId)
+        .withColumn("watermark", timestamp_millis(lit(thresholdMs)))
+        .withColumn("lateness_ms", lit(thresholdMs).minus(unix_millis(col("event_time"))));
+  }
+
+  private static Dataset<Row> deadLetters(Dataset<Row> classified, long batchId) {
+    return classified.where(col("outcome").equalTo(Classify.DEAD)).select(
+        col("raw_key"), col("raw_value"), col("kafka_topic"), col("kafka_partition"),
+        col("kafka_offset"), col("kafka_timestamp"), col("dead_reason").as("reason"),
+        lit(batchId).as("batch_id"));
+  }
+
+  private long appendIfAny(String table, long expected, Dataset<Row> rows, String queryId,
+      long batchId) {
+    if (expected == 0) {
+      return 0;
+    }
+    return new IcebergAppend(settings.table(table)).append(rows, queryId, batchId) ? expected : 0;
+  }
+
+  /**
+   * Appends the closed windows not yet in the table. A new checkpoint over old tables closes windows
+   * from the start of the events table; the anti-join keeps those windows from being written twice.
+   */
+  private long appendNew(String table, Dataset<Row> closedWindows, long[] range, String[] key,
+      String queryId, long batchId) {
+    IcebergAppend append = new IcebergAppend(settings.table(table));
+    if (append.lastCommittedBatch(spark(closedWindows), queryId) >= batchId) {
+      return 0;
+    }
+    Dataset<Row> existing = spark(closedWindows).table(settings.table(table))
+        .where(col("window_start").geq(timestamp_millis(lit(range[0]))))
+        .select(Arrays.stream(key).map(k -> col(k).as("x_" + k)).toArray(Column[]::new));
+    Column same = lit(true);
+    for (String k : key) {
+      same = same.and(col(k).eqNullSafe(col("x_" + k)));
+    }
+    Dataset<Row> fresh = closedWindows.join(existing, same, "left_anti")
+        .withColumn("batch_id", lit(batchId))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long n = fresh.count();
+      if (n > 0) {
+        append.append(fresh, queryId, batchId);
+      }
+      return n;
+    } finally {
+      fresh.unpersist();
+    }
+  }
+
+  private static org.apache.spark.sql.SparkSession spark(Dataset<Row> ds) {
+    return ds.sparkSession();
+  }
+}
