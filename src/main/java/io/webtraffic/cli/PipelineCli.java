@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       RunCommand.class,
       SqlCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PipelineCli implements Runnable {

@@ -5,12 +5,6 @@ import io.webtraffic.job.GracefulStop;
 import io.webtraffic.job.PipelineJob;
 import io.webtraffic.job.Preflight;
 import io.webtraffic.job.SparkSessions;
-import io.webtraffic.sink.BatchCommitter;
-import io.webtraffic.sink.IcebergSink;
-import io.webtraffic.sink.IcebergTables;
-import io.webtraffic.sink.PostgresSink;
-import io.webtraffic.source.KafkaSource;
-import io.webtraffic.transform.TumblingWindows;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -37,15 +31,8 @@ public final class RunCommand implements Callable<Integer> {
         config.postgres().url());
     SparkSession spark = SparkSessions.create(config);
     try {
-      new IcebergTables(config.iceberg()).createIfMissing(spark);
-      PostgresSink postgres = new PostgresSink(config.postgres(), config.jobName());
-      postgres.createTablesIfMissing();
-      TumblingWindows windows = new TumblingWindows(config.tumblingWindow());
-      BatchCommitter committer = new BatchCommitter(config.checkpointLocation(),
-          new IcebergSink(config.iceberg(), windows), postgres, windows,
-          config.postgres().upsertEvents(), report -> LOG.info("{}", report));
       StreamingQuery query =
-          new PipelineJob(config, new KafkaSource(config.kafka()), committer).start(spark);
+          PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark);
       GracefulStop.onSignals(query);
       query.awaitTermination();
       LOG.info("Job '{}' stopped", config.jobName());

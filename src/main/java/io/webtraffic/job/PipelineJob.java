@@ -10,7 +10,12 @@ import io.webtraffic.transform.Decode;
 import io.webtraffic.transform.DedupKey;
 import io.webtraffic.transform.EnrichUserAgent;
 import io.webtraffic.transform.FilterEvents;
+import io.webtraffic.sink.IcebergSink;
+import io.webtraffic.sink.IcebergTables;
+import io.webtraffic.sink.PostgresSink;
+import io.webtraffic.transform.TumblingWindows;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
@@ -34,6 +39,22 @@ public final class PipelineJob {
     this.config = config;
     this.source = source;
     this.committer = committer;
+  }
+
+  /**
+   * The job as configured: Kafka source, Iceberg and PostgreSQL sinks. Creates the sinks' tables if
+   * missing, so a first run needs nothing prepared by hand.
+   */
+  public static PipelineJob create(SparkSession spark, PipelineConfig config,
+      Consumer<BatchCommitter.BatchReport> reports) {
+    new IcebergTables(config.iceberg()).createIfMissing(spark);
+    PostgresSink postgres = new PostgresSink(config.postgres(), config.jobName());
+    postgres.createTablesIfMissing();
+    TumblingWindows windows = new TumblingWindows(config.tumblingWindow());
+    BatchCommitter committer = new BatchCommitter(config.checkpointLocation(),
+        new IcebergSink(config.iceberg(), windows), postgres, windows,
+        config.postgres().upsertEvents(), reports);
+    return new PipelineJob(config, new KafkaSource(config.kafka()), committer);
   }
 
   public StreamingQuery start(SparkSession spark) throws TimeoutException {

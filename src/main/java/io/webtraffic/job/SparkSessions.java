@@ -21,6 +21,11 @@ public final class SparkSessions {
         .set("spark.ui.enabled", String.valueOf(config.spark().uiEnabled()))
         .set("spark.sql.streaming.stateStore.providerClass", stateStoreProvider(config))
         .set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+        // One stateful operator (the deduplication) and one global watermark. The multi-operator
+        // propagator derives each operator's watermark from the plan below it, and cannot see
+        // through the exchange the job's two branches share: it would leave the deduplication at
+        // watermark 0 (nothing late, no state evicted).
+        .set("spark.sql.streaming.statefulOperator.allowMultiple", "false")
         .set("spark.sql.extensions",
             "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
     catalog(conf, config.iceberg(), config);

@@ -48,7 +48,7 @@ public final class IcebergSink {
         lateEvents(classified, batchId, watermarks.lateThresholdMs()), queryId, batchId);
     long events = appendIfAny(IcebergTables.EVENTS, counts.events(),
         events(classified, Classify.EVENT, batchId), queryId, batchId);
-    long[] range = windows.closingRange(watermarks.lateThresholdMs(), watermarks.currentMs());
+    long[] range = windows.closingRange(watermarks.previousMs(), watermarks.currentMs());
     long hostWindows = 0;
     long referrerWindows = 0;
     if (range.length == 2) {

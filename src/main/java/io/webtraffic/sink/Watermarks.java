@@ -6,17 +6,22 @@ import org.apache.spark.sql.execution.streaming.OffsetSeqLog;
 import scala.Option;
 
 /**
- * The two watermarks of a micro-batch, read from the checkpoint's offset log so a replayed batch sees
- * exactly what the first attempt saw. Spark drops rows at or below the previous batch's watermark
- * ({@code lateThresholdMs}) and evicts state with the current one ({@code currentMs}); windows ending
- * in between are final once this batch's events are committed.
+ * The watermarks of a micro-batch, read from the checkpoint's offset log so a replayed batch sees
+ * exactly what the first attempt saw. With one stateful operator Spark drops rows at or below the
+ * batch's own watermark ({@code lateThresholdMs}, equal to {@code currentMs}); {@code previousMs}
+ * is the last batch's, and windows ending in (previous, current] became final with this batch.
  */
-public record Watermarks(long lateThresholdMs, long currentMs) {
+public record Watermarks(long previousMs, long currentMs) {
 
   /** Reads batch N's and N-1's watermark from {@code <checkpoint>/offsets}. */
   public static Watermarks forBatch(SparkSession spark, String checkpointLocation, long batchId) {
     OffsetSeqLog log = new OffsetSeqLog(spark, checkpointLocation + "/offsets");
     return new Watermarks(batchId == 0 ? 0 : watermark(log, batchId - 1), watermark(log, batchId));
+  }
+
+  /** Rows with an event time at or below this are late: Spark's deduplication drops them. */
+  public long lateThresholdMs() {
+    return currentMs;
   }
 
   private static long watermark(OffsetSeqLog log, long batchId) {
