@@ -16,13 +16,14 @@ final class CliErrors implements IExecutionExceptionHandler {
       return 2;
     }
     LOG.debug("Command failed", e);
-    cmd.getErr().println("Failed: " + rootMessage(e));
+    cmd.getErr().println("Failed: " + message(e));
     return 1;
   }
 
-  private static String rootMessage(Throwable e) {
+  /** The first line of the outermost message: ours say what could not be done and why. */
+  static String message(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
+    while (t.getMessage() == null && t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
     String message = t.getMessage();

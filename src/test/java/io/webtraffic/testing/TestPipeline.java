@@ -1,0 +1,98 @@
+package io.webtraffic.testing;
+
+import io.webtraffic.config.ConfigLoader;
+import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.job.PipelineJob;
+import io.webtraffic.local.StackEndpoints;
+import io.webtraffic.sink.BatchCommitter.BatchReport;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * A pipeline under test: its own topic, namespace, PostgreSQL schema and checkpoint on the shared
+ * embedded stack and Spark session, run to completion with {@code availableNow}.
+ */
+public final class TestPipeline {
+  private static final long RUN_TIMEOUT_MINUTES = 5;
+
+  private final String name;
+  private final StackEndpoints stack;
+  private final Path checkpoint;
+  private final Map<String, String> extra;
+  public final List<BatchReport> reports = Collections.synchronizedList(new ArrayList<>());
+  /** The physical plan of the last batch of the last run. */
+  public String lastPlan;
+
+  public TestPipeline(String name, StackEndpoints stack, Path workDir, Map<String, String> extra) {
+    this.name = name;
+    this.stack = stack;
+    this.checkpoint = workDir.resolve("checkpoint-" + name);
+    this.extra = extra;
+  }
+
+  public String topic() {
+    return "topic-" + name;
+  }
+
+  public String table(String table) {
+    return TestSpark.CATALOG + "." + name + "." + table;
+  }
+
+  public String pgTable(String table) {
+    return name + "." + table;
+  }
+
+  public Path checkpoint() {
+    return checkpoint;
+  }
+
+  public PipelineConfig config() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("job-name", name);
+    flags.put("kafka.bootstrap-servers", stack.bootstrapServers());
+    flags.put("kafka.topic", topic());
+    flags.put("trigger", "availableNow");
+    flags.put("checkpoint-location", checkpoint.toString());
+    flags.put("iceberg.catalog-name", TestSpark.CATALOG);
+    flags.put("iceberg.warehouse", TestSpark.WAREHOUSE.toString());
+    flags.put("iceberg.namespace", name);
+    flags.put("postgres.url", stack.jdbcUrl());
+    flags.put("postgres.user", stack.jdbcUser());
+    flags.put("postgres.schema", name);
+    flags.put("spark.shuffle-partitions", "2");
+    flags.putAll(extra);
+    return ConfigLoader.load(Optional.empty(), Map.of(), flags, checkpoint.getParent());
+  }
+
+  /** Runs the job with availableNow until it has drained the topic; returns this run's reports. */
+  public List<BatchReport> runToCompletion() throws Exception {
+    int before = reports.size();
+    StreamingQuery query =
+        PipelineJob.create(TestSpark.session(), config(), reports::add).start(TestSpark.session());
+    boolean finished = query.awaitTermination(TimeUnit.MINUTES.toMillis(RUN_TIMEOUT_MINUTES));
+    var execution = ((org.apache.spark.sql.execution.streaming.StreamingQueryWrapper) query)
+        .streamingQuery().lastExecution();
+    lastPlan = execution == null ? null : execution.executedPlan().toString();
+    if (!finished) {
+      query.stop();
+      throw new AssertionError("availableNow run did not finish within " + RUN_TIMEOUT_MINUTES + " min");
+    }
+    List<BatchReport> run = new ArrayList<>(reports.subList(before, reports.size()));
+    run.forEach(r -> System.out.println("[" + name + "] " + r));
+    return run;
+  }
+
+  public Connection postgres() throws SQLException {
+    return DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUser(), "");
+  }
+}
