@@ -1,12 +1,252 @@
 package io.webtraffic.cli;
 
+import io.webtraffic.generate.DurationText;
+import io.webtraffic.generate.EventGenerator;
+import io.webtraffic.generate.GenerationSummary;
+import io.webtraffic.generate.GeneratorSettings;
+import io.webtraffic.generate.KafkaEventWriter;
+import io.webtraffic.generate.KafkaWriteException;
+import io.webtraffic.generate.Pacer;
+import io.webtraffic.generate.SimulatedClock;
+import io.webtraffic.generate.StopSignals;
+import io.webtraffic.generate.WriteControl;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder; replaced by the real command. */
-@Command(name = "generate", description = "not yet implemented")
-public final class GenerateCommand implements Runnable {
+/**
+ * Writes synthetic web-request events to Kafka: valid page views plus the duplicates, out-of-order, late, malformed,
+ * future and filtered records the pipeline must handle. The run is reproducible from its seed and start, which it
+ * prints; Ctrl-C (or SIGTERM) flushes, prints the summary and exits 0.
+ */
+@Command(
+    name = "generate",
+    description = "Write synthetic web-request events to Kafka (Ctrl-C flushes and prints a summary).")
+public final class GenerateCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(GenerateCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:PIPELINE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:19092}",
+      description = "Kafka bootstrap servers (default: $PIPELINE_KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:19092).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--topic",
+      paramLabel = "TOPIC",
+      defaultValue = "web-events",
+      description = "Topic to write to (default: ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "PER_SECOND",
+      description = "Events per simulated second, and per real second unless --no-pacing (default: ${DEFAULT-VALUE}).")
+  double rate = GeneratorSettings.RATE_DEFAULT;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Amount amount;
+
+  /** How much to send; neither option means until stopped. */
+  static final class Amount {
+    @Option(names = "--count", paramLabel = "N", description = "Number of records to send.")
+    Long count;
+
+    @Option(
+        names = "--duration",
+        paramLabel = "DURATION",
+        converter = DurationConverter.class,
+        description = "Simulated time to cover, e.g. 30s or 5m: rate x duration records.")
+    Duration duration;
+  }
+
+  @Option(names = "--seed", paramLabel = "SEED", description = "Seeds every random choice (default: ${DEFAULT-VALUE}).")
+  long seed = GeneratorSettings.SEED_DEFAULT;
+
+  @Option(
+      names = "--start",
+      paramLabel = "INSTANT",
+      description = "Simulated time of the first record, e.g. 2026-11-20T10:00:00Z (default: now).")
+  Instant start;
+
+  @Option(names = "--no-pacing", description = "Send as fast as possible; simulated times are unchanged.")
+  boolean noPacing;
+
+  @Option(
+      names = "--duplicate-fraction",
+      paramLabel = "FRACTION",
+      description = "Byte-identical re-sends of recent events (default: ${DEFAULT-VALUE}).")
+  double duplicateFraction = GeneratorSettings.DUPLICATE_FRACTION_DEFAULT;
+
+  @Option(
+      names = "--jitter-fraction",
+      paramLabel = "FRACTION",
+      description = "Share of valid events that arrive out of order (default: ${DEFAULT-VALUE}).")
+  double jitterFraction = GeneratorSettings.JITTER_FRACTION_DEFAULT;
+
+  @Option(
+      names = "--max-jitter",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How far out of order at most (default: 30s).")
+  Duration maxJitter = GeneratorSettings.MAX_JITTER_DEFAULT;
+
+  @Option(
+      names = "--late-fraction",
+      paramLabel = "FRACTION",
+      description = "Events far behind the clock (default: ${DEFAULT-VALUE}).")
+  double lateFraction = GeneratorSettings.LATE_FRACTION_DEFAULT;
+
+  @Option(
+      names = "--late-by",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How far behind (default: 1h).")
+  Duration lateBy = GeneratorSettings.LATE_BY_DEFAULT;
+
+  @Option(
+      names = "--malformed-fraction",
+      paramLabel = "FRACTION",
+      description = "Records that cannot be decoded (default: ${DEFAULT-VALUE}).")
+  double malformedFraction = GeneratorSettings.MALFORMED_FRACTION_DEFAULT;
+
+  @Option(
+      names = "--future-fraction",
+      paramLabel = "FRACTION",
+      description = "Events from skewed clocks, ahead of the clock (default: ${DEFAULT-VALUE}).")
+  double futureFraction = GeneratorSettings.FUTURE_FRACTION_DEFAULT;
+
+  @Option(
+      names = "--future-by",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How far ahead (default: 1d).")
+  Duration futureBy = GeneratorSettings.FUTURE_BY_DEFAULT;
+
+  @Option(
+      names = "--filtered-fraction",
+      paramLabel = "FRACTION",
+      description = "Static assets, health checks and bots (default: ${DEFAULT-VALUE}).")
+  double filteredFraction = GeneratorSettings.FILTERED_FRACTION_DEFAULT;
+
+  @Option(
+      names = "--new-producer-fraction",
+      paramLabel = "FRACTION",
+      description = "Share in the newer producer shape (default: ${DEFAULT-VALUE}).")
+  double newProducerFraction = GeneratorSettings.NEW_PRODUCER_FRACTION_DEFAULT;
+
+  @Option(
+      names = "--hosts",
+      paramLabel = "HOST",
+      split = ",",
+      description = "Site host names, comma-separated (default: the four example-academy.io sites).")
+  List<String> hosts = GeneratorSettings.HOSTS_DEFAULT;
+
   @Override
-  public void run() {
-    throw new UnsupportedOperationException("generate is not implemented yet");
+  public Integer call() {
+    GeneratorSettings settings = settings();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "Writing to topic %s at %s, %s%n  settings: %s%n",
+        topic, bootstrapServers, noPacing ? "without pacing" : "at " + rate + " records/s", options(settings, -1));
+    try (StopSignals signals = StopSignals.install(() -> out.println("Stopping: flushing (Ctrl-C again to abort)"));
+        KafkaEventWriter writer = new KafkaEventWriter(bootstrapServers, topic)) {
+      Pacer pacer = noPacing ? Pacer.unpaced() : Pacer.atRate(rate);
+      WriteControl control =
+          new WriteControl(pacer, signals::requested, WriteControl.PROGRESS_EVERY_DEFAULT, out::println);
+      GenerationSummary summary = writer.write(new EventGenerator(settings), control);
+      out.print(summary.toTable());
+      out.printf("Reproduce with: generate %s%n", options(settings, summary.total()));
+      return 0;
+    } catch (KafkaWriteException e) {
+      LOG.debug("generate failed", e);
+      if (e.sentBeforeFailure().total() > 0) {
+        out.println("Handed to the producer before the failure (the last ones may not be written):");
+        out.print(e.sentBeforeFailure().toTable());
+        out.flush();
+      }
+      spec.commandLine().getErr().println("Failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private GeneratorSettings settings() {
+    Instant first = start != null ? start : Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    try {
+      long count = GeneratorSettings.UNBOUNDED;
+      if (amount != null && amount.count != null) {
+        count = amount.count;
+      } else if (amount != null && amount.duration != null) {
+        count = new SimulatedClock(first, rate).recordsWithin(amount.duration.toNanos());
+      }
+      return GeneratorSettings.builder()
+          .seed(seed)
+          .count(count)
+          .ratePerSecond(rate)
+          .start(first)
+          .duplicateFraction(duplicateFraction)
+          .jitterFraction(jitterFraction)
+          .maxJitter(maxJitter)
+          .lateFraction(lateFraction)
+          .lateBy(lateBy)
+          .malformedFraction(malformedFraction)
+          .futureFraction(futureFraction)
+          .futureBy(futureBy)
+          .filteredFraction(filteredFraction)
+          .newProducerFraction(newProducerFraction)
+          .hosts(hosts)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /** The options that regenerate the same records; {@code count} -1 leaves the amount out. */
+  private static String options(GeneratorSettings s, long count) {
+    return String.format(
+        "--seed %d --start %s --rate %s%s --duplicate-fraction %s --jitter-fraction %s --max-jitter %s"
+            + " --late-fraction %s --late-by %s --malformed-fraction %s --future-fraction %s --future-by %s"
+            + " --filtered-fraction %s --new-producer-fraction %s --hosts %s",
+        s.seed(),
+        s.start(),
+        s.ratePerSecond(),
+        count < 0 ? "" : " --count " + count,
+        s.duplicateFraction(),
+        s.jitterFraction(),
+        DurationText.format(s.maxJitter()),
+        s.lateFraction(),
+        DurationText.format(s.lateBy()),
+        s.malformedFraction(),
+        s.futureFraction(),
+        DurationText.format(s.futureBy()),
+        s.filteredFraction(),
+        s.newProducerFraction(),
+        String.join(",", s.hosts()));
+  }
+
+  /** Accepts 30s, 5m, 1h, 1d, 500ms or ISO-8601; picocli turns its exception into a usage error. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return DurationText.parse(value);
+    }
   }
 }

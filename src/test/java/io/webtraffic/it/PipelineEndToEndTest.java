@@ -1,0 +1,231 @@
+package io.webtraffic.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.webtraffic.generate.EventGenerator;
+import io.webtraffic.generate.GeneratedRecord;
+import io.webtraffic.generate.GeneratorSettings;
+import io.webtraffic.generate.Kind;
+import io.webtraffic.local.SharedStack;
+import io.webtraffic.sink.BatchCommitter.BatchReport;
+import io.webtraffic.sink.IcebergSink;
+import io.webtraffic.testing.TestPipeline;
+import io.webtraffic.testing.TestSpark;
+import io.webtraffic.testing.Truth;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on the real embedded Kafka and PostgreSQL, a real Iceberg warehouse and Spark:
+ * generated traffic with known truth, run with availableNow, then every table compared with the
+ * expectation computed from the generator's records. The steps share one pipeline and run in order.
+ */
+@ExtendWith(SharedStack.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndTest {
+  // Recent, so the broker's time-based retention never deletes the test's records.
+  static final Instant PHASE_ONE_START =
+      Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(2));
+  static final Duration WATERMARK_DELAY = Duration.ofMinutes(1);
+  static final Duration WINDOW = Duration.ofMinutes(5);
+
+  @TempDir static Path workDir;
+  TestPipeline pipeline;
+  final Truth truth = new Truth();
+
+  TestPipeline pipeline() {
+    if (pipeline == null) {
+      pipeline = new TestPipeline("e2e", SharedStack.endpoints(), workDir,
+          Map.of("event-time.watermark-delay", "1 minute", "windows.tumbling-size", "5 minutes",
+              "postgres.upsert-events", "true"));
+      SharedStack.kafka().createTopic(pipeline.topic(), 2);
+    }
+    return pipeline;
+  }
+
+  static List<GeneratedRecord> generate(long seed, long count, Instant start, double lateFraction) {
+    GeneratorSettings settings = GeneratorSettings.builder()
+        .seed(seed).count(count).ratePerSecond(2).start(start)
+        .duplicateFraction(0.05).jitterFraction(0.2).maxJitter(Duration.ofSeconds(20))
+        .lateFraction(lateFraction).lateBy(Duration.ofHours(1))
+        .malformedFraction(0.03).futureFraction(0.02).futureBy(Duration.ofDays(1))
+        .filteredFraction(0.05)
+        .build();
+    List<GeneratedRecord> records = new ArrayList<>();
+    new EventGenerator(settings).forEachRemaining(records::add);
+    return records;
+  }
+
+  void send(List<GeneratedRecord> records) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.endpoints().bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (GeneratedRecord r : records) {
+        producer.send(new ProducerRecord<>(pipeline().topic(), null, r.timestampMs(), r.key(), r.value()));
+      }
+      producer.flush();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void step1_firstRunLandsEveryRecordWhereItBelongs() throws Exception {
+    List<GeneratedRecord> records = generate(7, 1000, PHASE_ONE_START, 0.0);
+    truth.add(records, false);
+    send(records);
+
+    List<BatchReport> reports = pipeline().runToCompletion();
+
+    assertTrue(truth.count(Kind.MALFORMED) > 10 && truth.count(Kind.DUPLICATE) > 20
+        && truth.count(Kind.FILTERED) > 20 && truth.count(Kind.FUTURE) > 5, "the data has every kind");
+    assertEquals(truth.read(), reports.stream().mapToLong(r -> r.counts().read()).sum());
+    assertTables();
+    // One shuffle, read by both branches: Kafka is scanned and parsed once per batch.
+    assertEquals(1, pipeline.lastPlan.lines().filter(l -> l.matches("^[:|+\\- ]*\\+- Exchange .*")).count(),
+        pipeline.lastPlan);
+    assertEquals(1, pipeline.lastPlan.lines().filter(l -> l.contains("+- ReusedExchange")).count(),
+        pipeline.lastPlan);
+  }
+
+  @Test
+  @Order(2)
+  void step2_aRestartWithoutNewDataWritesNothing() throws Exception {
+    pipeline().runToCompletion();
+    assertTables();
+  }
+
+  @Test
+  @Order(3)
+  void step3_moreDataAddsOnlyTheNewRowsAndLateRowsAreKept() throws Exception {
+    Instant phaseTwoStart = PHASE_ONE_START.plusSeconds(500);
+    List<GeneratedRecord> records = generate(8, 400, phaseTwoStart, 0.05);
+    truth.add(records, true);
+    send(records);
+
+    pipeline().runToCompletion();
+
+    assertTrue(truth.late > 10, "phase two has late records");
+    assertTables();
+  }
+
+  @Test
+  @Order(4)
+  void step4_aReplayedBatchChangesNothing() throws Exception {
+    // Forget that the last data batch committed (and the no-data batch after it): Spark runs it
+    // again from the same offsets, and both sinks must recognise it and skip it.
+    Path checkpoint = pipeline().checkpoint();
+    long last = lastBatch(checkpoint.resolve("commits"));
+    long lastData = last - 1;
+    for (String file : List.of("offsets/" + last, "commits/" + last, "commits/" + lastData)) {
+      Files.delete(checkpoint.resolve(file));
+      Path crc = checkpoint.resolve(file).resolveSibling("." + Path.of(file).getFileName() + ".crc");
+      Files.deleteIfExists(crc);
+    }
+
+    List<BatchReport> replay = pipeline().runToCompletion();
+
+    BatchReport again = replay.get(0);
+    assertEquals(lastData, again.batchId(), "the forgotten data batch ran again");
+    assertTrue(again.counts().read() > 0, "and it had data");
+    assertFalse(again.postgresCommitted(), "PostgreSQL skipped it by its ledger row");
+    assertEquals(new IcebergSink.Written(0, 0, 0, 0, 0), again.iceberg(),
+        "Iceberg skipped it by its snapshot properties");
+    assertTables();
+  }
+
+  static long lastBatch(Path log) throws Exception {
+    try (var files = Files.list(log)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d+"))
+          .mapToLong(Long::parseLong).max().orElseThrow();
+    }
+  }
+
+  void assertTables() throws Exception {
+    var spark = TestSpark.session();
+    // Iceberg: events, late events and dead letters, exactly.
+    assertEquals(truth.events.size(), spark.table(pipeline.table("events")).count(), "events");
+    assertEquals(truth.events.size(),
+        spark.table(pipeline.table("events")).select("dedup_key").distinct().count(), "no duplicate");
+    assertEquals(truth.late, spark.table(pipeline.table("late_events")).count(), "late events");
+    List<String> expectedDead = truth.deadValues.stream()
+        .map(v -> Base64.getEncoder().encodeToString(v)).sorted().toList();
+    List<String> actualDead = spark.table(pipeline.table("dead_letters")).collectAsList().stream()
+        .map(r -> Base64.getEncoder().encodeToString((byte[]) r.getAs("raw_value"))).sorted().toList();
+    assertEquals(expectedDead, actualDead, "dead letters keep the raw bytes of every bad record");
+    assertEquals(truth.count(Kind.FUTURE), spark.table(pipeline.table("dead_letters"))
+        .where("reason = 'future_event_time'").count(), "future-skewed records");
+
+    // Iceberg windows: exactly the windows the final watermark has closed, with final counts.
+    Instant watermark = truth.maxEventTime.minus(WATERMARK_DELAY);
+    Map<String, Long> icebergWindows = new TreeMap<>();
+    for (Row r : spark.table(pipeline.table("hits_by_host")).collectAsList()) {
+      icebergWindows.merge(r.getTimestamp(0).toInstant() + " " + r.getString(2), r.getLong(3), Long::sum);
+    }
+    assertEquals(truth.hitsByHost(WINDOW, watermark), icebergWindows, "Iceberg hits_by_host");
+
+    try (Connection c = pipeline.postgres(); Statement st = c.createStatement()) {
+      // PostgreSQL windows: every window, including those still open, counted exactly once.
+      assertEquals(truth.hitsByHost(WINDOW, null), query(st,
+          "SELECT window_start, host, hits FROM " + pipeline.pgTable("hits_by_host")), "PG hits_by_host");
+      assertEquals(truth.hitsByHostReferrer(WINDOW), query(st,
+          "SELECT window_start, host || ' ' || referrer, hits FROM "
+              + pipeline.pgTable("hits_by_host_referrer")), "PG hits_by_host_referrer");
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + pipeline.pgTable("processed_events"))) {
+        rs.next();
+        assertEquals(truth.events.size(), rs.getLong(1), "processed_events");
+      }
+      // The accounting, per batch and in total.
+      try (ResultSet rs = st.executeQuery("SELECT sum(records_read), sum(events), sum(duplicates),"
+          + " sum(filtered), sum(late), sum(dead_lettered), count(*) FILTER (WHERE records_read <>"
+          + " events + duplicates + filtered + late + dead_lettered) FROM " + pipeline.pgTable("pipeline_batches"))) {
+        rs.next();
+        assertArrayEquals(
+            new long[] {truth.read(), truth.events.size(), truth.duplicates, truth.count(Kind.FILTERED),
+                truth.late, truth.deadValues.size(), 0},
+            new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), rs.getLong(7)},
+            "read, events, duplicates, filtered, late, dead, batches breaking the identity");
+      }
+    }
+  }
+
+  static Map<String, Long> query(Statement st, String sql) throws Exception {
+    Map<String, Long> result = new TreeMap<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        String key = rs.getTimestamp(1).toInstant() + " " + rs.getString(2);
+        result.merge(key, rs.getLong(3), Long::sum);
+      }
+    }
+    return result;
+  }
+}
