@@ -8,7 +8,7 @@ import io.webtraffic.generate.KafkaEventWriter;
 import io.webtraffic.generate.KafkaWriteException;
 import io.webtraffic.generate.Pacer;
 import io.webtraffic.generate.SimulatedClock;
-import io.webtraffic.generate.StopSignals;
+import io.webtraffic.ops.StopSignals;
 import io.webtraffic.generate.WriteControl;
 import java.io.PrintWriter;
 import java.time.Duration;

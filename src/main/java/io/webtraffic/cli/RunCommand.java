@@ -1,7 +1,7 @@
 package io.webtraffic.cli;
 
 import io.webtraffic.config.PipelineConfig;
-import io.webtraffic.job.GracefulStop;
+import io.webtraffic.ops.GracefulStop;
 import io.webtraffic.job.PipelineJob;
 import io.webtraffic.job.Preflight;
 import io.webtraffic.job.SparkSessions;

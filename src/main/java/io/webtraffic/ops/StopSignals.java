@@ -1,4 +1,4 @@
-package io.webtraffic.generate;
+package io.webtraffic.ops;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
