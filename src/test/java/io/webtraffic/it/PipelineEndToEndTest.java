@@ -160,6 +160,10 @@ class PipelineEndToEndTest {
     assertEquals(new IcebergSink.Written(0, 0, 0, 0, 0), again.iceberg(),
         "Iceberg skipped it by its snapshot properties");
     assertTables();
+    System.out.printf("[e2e] generated %s, %d read; expected events %d, duplicates %d, late %d,"
+            + " dead %d, filtered %d: every table matched%n", truth.kinds, truth.read(),
+        truth.events.size(), truth.duplicates, truth.late, truth.deadValues.size(),
+        truth.count(Kind.FILTERED));
   }
 
   static long lastBatch(Path log) throws Exception {
