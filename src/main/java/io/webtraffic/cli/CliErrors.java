@@ -27,6 +27,9 @@ final class CliErrors implements IExecutionExceptionHandler {
       t = t.getCause();
     }
     String message = t.getMessage();
-    return (message == null ? t.getClass().getSimpleName() : message).lines().findFirst().orElse("");
+    return (message == null ? t.getClass().getSimpleName() : message)
+        .lines()
+        .findFirst()
+        .orElse("");
   }
 }

@@ -8,8 +8,8 @@ import io.webtraffic.generate.KafkaEventWriter;
 import io.webtraffic.generate.KafkaWriteException;
 import io.webtraffic.generate.Pacer;
 import io.webtraffic.generate.SimulatedClock;
-import io.webtraffic.ops.StopSignals;
 import io.webtraffic.generate.WriteControl;
+import io.webtraffic.ops.StopSignals;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,26 +27,32 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Writes synthetic web-request events to Kafka: valid page views plus the duplicates, out-of-order, late, malformed,
- * future and filtered records the pipeline must handle. The run is reproducible from its seed and start, which it
- * prints; Ctrl-C (or SIGTERM) flushes, prints the summary and exits 0.
+ * Writes synthetic web-request events to Kafka: valid page views plus the duplicates, out-of-order,
+ * late, malformed, future and filtered records the pipeline must handle. The run is reproducible
+ * from its seed and start, which it prints; Ctrl-C (or SIGTERM) flushes, prints the summary and
+ * exits 0.
  */
 @Command(
     name = "generate",
-    description = "Write synthetic web-request events to Kafka (Ctrl-C flushes and prints a summary).")
+    description =
+        "Write synthetic web-request events to Kafka (Ctrl-C flushes and prints a summary).")
 public final class GenerateCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(GenerateCommand.class);
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
   boolean help;
 
   @Option(
       names = "--bootstrap-servers",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PIPELINE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:19092}",
-      description = "Kafka bootstrap servers (default: $PIPELINE_KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:19092).")
+      description =
+          "Kafka bootstrap servers (default: $PIPELINE_KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:19092).")
   String bootstrapServers;
 
   @Option(
@@ -59,7 +65,8 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--rate",
       paramLabel = "PER_SECOND",
-      description = "Events per simulated second, and per real second unless --no-pacing (default: ${DEFAULT-VALUE}).")
+      description =
+          "Events per simulated second, and per real second unless --no-pacing (default: ${DEFAULT-VALUE}).")
   double rate = GeneratorSettings.RATE_DEFAULT;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -78,7 +85,10 @@ public final class GenerateCommand implements Callable<Integer> {
     Duration duration;
   }
 
-  @Option(names = "--seed", paramLabel = "SEED", description = "Seeds every random choice (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      description = "Seeds every random choice (default: ${DEFAULT-VALUE}).")
   long seed = GeneratorSettings.SEED_DEFAULT;
 
   @Option(
@@ -87,7 +97,9 @@ public final class GenerateCommand implements Callable<Integer> {
       description = "Simulated time of the first record, e.g. 2026-11-20T10:00:00Z (default: now).")
   Instant start;
 
-  @Option(names = "--no-pacing", description = "Send as fast as possible; simulated times are unchanged.")
+  @Option(
+      names = "--no-pacing",
+      description = "Send as fast as possible; simulated times are unchanged.")
   boolean noPacing;
 
   @Option(
@@ -157,7 +169,8 @@ public final class GenerateCommand implements Callable<Integer> {
       names = "--hosts",
       paramLabel = "HOST",
       split = ",",
-      description = "Site host names, comma-separated (default: the four example-academy.io sites).")
+      description =
+          "Site host names, comma-separated (default: the four example-academy.io sites).")
   List<String> hosts = GeneratorSettings.HOSTS_DEFAULT;
 
   @Override
@@ -166,12 +179,17 @@ public final class GenerateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "Writing to topic %s at %s, %s%n  settings: %s%n",
-        topic, bootstrapServers, noPacing ? "without pacing" : "at " + rate + " records/s", options(settings, -1));
-    try (StopSignals signals = StopSignals.install(() -> out.println("Stopping: flushing (Ctrl-C again to abort)"));
+        topic,
+        bootstrapServers,
+        noPacing ? "without pacing" : "at " + rate + " records/s",
+        options(settings, -1));
+    try (StopSignals signals =
+            StopSignals.install(() -> out.println("Stopping: flushing (Ctrl-C again to abort)"));
         KafkaEventWriter writer = new KafkaEventWriter(bootstrapServers, topic)) {
       Pacer pacer = noPacing ? Pacer.unpaced() : Pacer.atRate(rate);
       WriteControl control =
-          new WriteControl(pacer, signals::requested, WriteControl.PROGRESS_EVERY_DEFAULT, out::println);
+          new WriteControl(
+              pacer, signals::requested, WriteControl.PROGRESS_EVERY_DEFAULT, out::println);
       GenerationSummary summary = writer.write(new EventGenerator(settings), control);
       out.print(summary.toTable());
       out.printf("Reproduce with: generate %s%n", options(settings, summary.total()));
@@ -179,7 +197,8 @@ public final class GenerateCommand implements Callable<Integer> {
     } catch (KafkaWriteException e) {
       LOG.debug("generate failed", e);
       if (e.sentBeforeFailure().total() > 0) {
-        out.println("Handed to the producer before the failure (the last ones may not be written):");
+        out.println(
+            "Handed to the producer before the failure (the last ones may not be written):");
         out.print(e.sentBeforeFailure().toTable());
         out.flush();
       }

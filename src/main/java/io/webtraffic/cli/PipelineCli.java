@@ -4,14 +4,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The one entry point: {@code scripts/pipeline <subcommand>}. Only {@link #main} exits the JVM, so tests run
- * commands in-process through {@link #execute}.
+ * The one entry point: {@code scripts/pipeline <subcommand>}. Only {@link #main} exits the JVM, so
+ * tests run commands in-process through {@link #execute}.
  */
 @Command(
     name = "pipeline",
     mixinStandardHelpOptions = true,
     version = "webtraffic-pipeline 0.1.0",
-    description = "Web-traffic events from Kafka into Iceberg and PostgreSQL, every trigger interval.",
+    description =
+        "Web-traffic events from Kafka into Iceberg and PostgreSQL, every trigger interval.",
     subcommands = {
       StackCommand.class,
       GenerateCommand.class,
@@ -29,7 +30,9 @@ public final class PipelineCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
   }
 
-  /** Runs a command line and returns its exit code: 0 ok, 1 failed, 2 misuse (bad flag or config). */
+  /**
+   * Runs a command line and returns its exit code: 0 ok, 1 failed, 2 misuse (bad flag or config).
+   */
   public static int execute(String... args) {
     return new CommandLine(new PipelineCli())
         .setExecutionExceptionHandler(new CliErrors())

@@ -15,14 +15,24 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** What landed where: row counts of every Iceberg and PostgreSQL table and the accounting totals. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Print what landed where: rows per Iceberg and PostgreSQL table, accounting totals.")
+/**
+ * What landed where: row counts of every Iceberg and PostgreSQL table and the accounting totals.
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print what landed where: rows per Iceberg and PostgreSQL table, accounting totals.")
 public final class ReportCommand implements Callable<Integer> {
-  private static final List<String> ICEBERG = List.of(IcebergTables.EVENTS, IcebergTables.LATE_EVENTS,
-      IcebergTables.DEAD_LETTERS, IcebergTables.HITS_BY_HOST, IcebergTables.HITS_BY_HOST_REFERRER);
-  private static final List<String> POSTGRES = List.of("hits_by_host", "hits_by_host_referrer",
-      "processed_events", "pipeline_batches");
+  private static final List<String> ICEBERG =
+      List.of(
+          IcebergTables.EVENTS,
+          IcebergTables.LATE_EVENTS,
+          IcebergTables.DEAD_LETTERS,
+          IcebergTables.HITS_BY_HOST,
+          IcebergTables.HITS_BY_HOST_REFERRER);
+  private static final List<String> POSTGRES =
+      List.of("hits_by_host", "hits_by_host_referrer", "processed_events", "pipeline_batches");
 
   @Mixin ConfigOptions options;
 
@@ -34,8 +44,10 @@ public final class ReportCommand implements Callable<Integer> {
       System.out.println("Iceberg (" + config.iceberg().warehouse() + "):");
       for (String table : ICEBERG) {
         String name = config.iceberg().table(table);
-        String rows = spark.catalog().tableExists(name)
-            ? String.valueOf(spark.table(name).count()) : "(no table)";
+        String rows =
+            spark.catalog().tableExists(name)
+                ? String.valueOf(spark.table(name).count())
+                : "(no table)";
         System.out.printf("  %-45s %12s rows%n", name, rows);
       }
     } finally {
@@ -54,15 +66,24 @@ public final class ReportCommand implements Callable<Integer> {
           System.out.printf("  %-45s %12d rows%n", schema + "." + table, rs.getLong(1));
         }
       }
-      try (ResultSet rs = st.executeQuery("SELECT count(*), coalesce(sum(records_read), 0),"
-          + " coalesce(sum(events), 0), coalesce(sum(duplicates), 0), coalesce(sum(filtered), 0),"
-          + " coalesce(sum(late), 0), coalesce(sum(dead_lettered), 0) FROM " + schema
-          + ".pipeline_batches")) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT count(*), coalesce(sum(records_read), 0),"
+                  + " coalesce(sum(events), 0), coalesce(sum(duplicates), 0), coalesce(sum(filtered), 0),"
+                  + " coalesce(sum(late), 0), coalesce(sum(dead_lettered), 0) FROM "
+                  + schema
+                  + ".pipeline_batches")) {
         rs.next();
-        System.out.printf("Accounting over %d batches: read %d = events %d + duplicates %d"
+        System.out.printf(
+            "Accounting over %d batches: read %d = events %d + duplicates %d"
                 + " + filtered %d + late %d + dead-lettered %d%n",
-            rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-            rs.getLong(6), rs.getLong(7));
+            rs.getLong(1),
+            rs.getLong(2),
+            rs.getLong(3),
+            rs.getLong(4),
+            rs.getLong(5),
+            rs.getLong(6),
+            rs.getLong(7));
       }
     }
     return 0;

@@ -1,10 +1,10 @@
 package io.webtraffic.cli;
 
 import io.webtraffic.config.PipelineConfig;
-import io.webtraffic.ops.GracefulStop;
 import io.webtraffic.job.PipelineJob;
 import io.webtraffic.job.Preflight;
 import io.webtraffic.job.SparkSessions;
+import io.webtraffic.ops.GracefulStop;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -13,8 +13,12 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Runs the streaming job until it is stopped (or, with availableNow, until the topic is drained). */
-@Command(name = "run", mixinStandardHelpOptions = true,
+/**
+ * Runs the streaming job until it is stopped (or, with availableNow, until the topic is drained).
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
     description = "Run the streaming job: Kafka -> Iceberg + PostgreSQL, one line per micro-batch.")
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger("io.webtraffic.batches");
@@ -25,9 +29,15 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
     Preflight.check(config);
-    LOG.info("Starting job '{}': topic {} at {}, trigger {}, checkpoint {}, Iceberg {} ({}), PostgreSQL {}",
-        config.jobName(), config.kafka().topic(), config.kafka().bootstrapServers(), config.trigger(),
-        config.checkpointLocation(), config.iceberg().warehouse(), config.iceberg().catalogType(),
+    LOG.info(
+        "Starting job '{}': topic {} at {}, trigger {}, checkpoint {}, Iceberg {} ({}), PostgreSQL {}",
+        config.jobName(),
+        config.kafka().topic(),
+        config.kafka().bootstrapServers(),
+        config.trigger(),
+        config.checkpointLocation(),
+        config.iceberg().warehouse(),
+        config.iceberg().catalogType(),
         config.postgres().url());
     SparkSession spark = SparkSessions.create(config);
     try {

@@ -10,9 +10,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** A Spark SQL batch query against the Iceberg catalog, printed as a table. */
-@Command(name = "sql", mixinStandardHelpOptions = true,
-    description = "Run a Spark SQL query against the Iceberg catalog, e.g."
-        + " \"SELECT host, sum(hits) FROM lake.web.hits_by_host GROUP BY host\".")
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run a Spark SQL query against the Iceberg catalog, e.g."
+            + " \"SELECT host, sum(hits) FROM lake.web.hits_by_host GROUP BY host\".")
 public final class SqlCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
 

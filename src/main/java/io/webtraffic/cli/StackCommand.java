@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pipeline stack start|stop|status}: the embedded Kafka + PostgreSQL stack as a background process, so
- * that the pipeline, the generator and notebooks can come and go while the data stays.
+ * {@code pipeline stack start|stop|status}: the embedded Kafka + PostgreSQL stack as a background
+ * process, so that the pipeline, the generator and notebooks can come and go while the data stays.
  */
 @Command(
     name = "stack",
@@ -47,7 +47,8 @@ public final class StackCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: start, stop or status");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: start, stop or status");
   }
 
   /** Where the stack keeps its data and runtime files. */
@@ -55,7 +56,8 @@ public final class StackCommand implements Runnable {
     @Option(
         names = "--data-dir",
         paramLabel = "DIR",
-        description = "Stack data folder (default: $PIPELINE_HOME/.stack, or ./.stack without PIPELINE_HOME).")
+        description =
+            "Stack data folder (default: $PIPELINE_HOME/.stack, or ./.stack without PIPELINE_HOME).")
     Path dataDir;
 
     StackFiles files() {
@@ -70,12 +72,19 @@ public final class StackCommand implements Runnable {
 
   /** The fixed ports, so that other processes find the stack without reading its env file. */
   static final class Ports {
-    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "19092",
+    @Option(
+        names = "--kafka-port",
+        paramLabel = "PORT",
+        defaultValue = "19092",
         description = "Kafka port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int kafka;
 
-    @Option(names = "--postgres-port", paramLabel = "PORT", defaultValue = "15432",
-        description = "PostgreSQL port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(
+        names = "--postgres-port",
+        paramLabel = "PORT",
+        defaultValue = "15432",
+        description =
+            "PostgreSQL port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int postgres;
 
     void validate() {
@@ -84,17 +93,21 @@ public final class StackCommand implements Runnable {
     }
 
     List<String> asArgs() {
-      return List.of("--kafka-port", Integer.toString(kafka), "--postgres-port", Integer.toString(postgres));
+      return List.of(
+          "--kafka-port", Integer.toString(kafka), "--postgres-port", Integer.toString(postgres));
     }
 
     private static void requirePort(String option, int port) {
       if (port < 0 || port > 65535) {
-        throw InvalidConfigException.invalid(option, port, "a port from 0 to 65535, 0 picks a free one");
+        throw InvalidConfigException.invalid(
+            option, port, "a port from 0 to 65535, 0 picks a free one");
       }
     }
   }
 
-  @Command(name = "start", mixinStandardHelpOptions = true,
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
       description = "Start the stack in the background and print its endpoints.")
   static final class Start implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -119,8 +132,9 @@ public final class StackCommand implements Runnable {
       out.printf("Starting the stack in %s (log: %s)%n", files.dir(), files.logFile());
       out.flush();
 
-      List<String> args = new ArrayList<>(
-          List.of("stack", StackFiles.SERVE_MARKER, "--data-dir", files.dir().toString()));
+      List<String> args =
+          new ArrayList<>(
+              List.of("stack", StackFiles.SERVE_MARKER, "--data-dir", files.dir().toString()));
       args.addAll(ports.asArgs());
       StackEndpoints endpoints;
       try {
@@ -145,12 +159,17 @@ public final class StackCommand implements Runnable {
         FreePorts.requireFree(port, server);
       } catch (IllegalStateException e) {
         throw new IllegalStateException(
-            e.getMessage() + " (a stack of another folder? choose another port with " + option + ")");
+            e.getMessage()
+                + " (a stack of another folder? choose another port with "
+                + option
+                + ")");
       }
     }
   }
 
-  @Command(name = "stop", mixinStandardHelpOptions = true,
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
       description = "Stop the background stack; its data is kept.")
   static final class Stop implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -173,8 +192,10 @@ public final class StackCommand implements Runnable {
       try {
         process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
-        throw new IllegalStateException(String.format("Cannot stop the stack: pid %d still running after %d s (see %s)",
-            process.pid(), STOP_TIMEOUT.toSeconds(), files.logFile()));
+        throw new IllegalStateException(
+            String.format(
+                "Cannot stop the stack: pid %d still running after %d s (see %s)",
+                process.pid(), STOP_TIMEOUT.toSeconds(), files.logFile()));
       }
       files.deleteRuntimeFiles();
       out.println("Stack stopped");
@@ -182,7 +203,9 @@ public final class StackCommand implements Runnable {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true,
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
       description = "Print the endpoints of the running stack; exit code 3 if not running.")
   static final class Status implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -194,7 +217,8 @@ public final class StackCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       Optional<StackEndpoints> endpoints = files.runningEndpoints();
       if (endpoints.isEmpty() && files.server().isPresent()) {
-        out.printf("Stack is starting (pid %d, log: %s)%n", files.server().get().pid(), files.logFile());
+        out.printf(
+            "Stack is starting (pid %d, log: %s)%n", files.server().get().pid(), files.logFile());
         return NOT_RUNNING;
       }
       if (endpoints.isEmpty()) {
@@ -206,8 +230,13 @@ public final class StackCommand implements Runnable {
     }
   }
 
-  /** The background process behind {@code start}: runs the stack in the foreground until SIGTERM. */
-  @Command(name = "serve", hidden = true, description = "Run the stack in the foreground until terminated.")
+  /**
+   * The background process behind {@code start}: runs the stack in the foreground until SIGTERM.
+   */
+  @Command(
+      name = "serve",
+      hidden = true,
+      description = "Run the stack in the foreground until terminated.")
   static final class Serve implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Location location;
@@ -220,8 +249,10 @@ public final class StackCommand implements Runnable {
       long pid = ProcessHandle.current().pid();
       Optional<ProcessHandle> other = files.server().filter(process -> process.pid() != pid);
       if (other.isPresent()) {
-        throw new IllegalStateException(String.format(
-            "Cannot serve the stack in %s: it is already served by pid %d", files.dir(), other.get().pid()));
+        throw new IllegalStateException(
+            String.format(
+                "Cannot serve the stack in %s: it is already served by pid %d",
+                files.dir(), other.get().pid()));
       }
       files.writePid(pid);
       EmbeddedStack stack;
@@ -231,7 +262,8 @@ public final class StackCommand implements Runnable {
         files.deleteRuntimeFiles();
         throw e;
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(stack, files, pid), "stack-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> shutdown(stack, files, pid), "stack-shutdown"));
       // Written last: its presence tells `stack start` that both servers accept connections.
       stack.endpoints().writeEnvFile(files.envFile());
       PrintWriter out = spec.commandLine().getOut();

@@ -30,9 +30,9 @@ import java.util.stream.Collectors;
 
 /**
  * Builds the one {@link PipelineConfig} from, highest precedence first: flags, environment
- * variables ({@code PIPELINE_} + key), the config file, and {@code pipeline-defaults.conf}. Keys that
- * the defaults do not know are rejected, secrets are accepted from the environment only, and every
- * value is validated here so that a bad setting stops the job before it starts.
+ * variables ({@code PIPELINE_} + key), the config file, and {@code pipeline-defaults.conf}. Keys
+ * that the defaults do not know are rejected, secrets are accepted from the environment only, and
+ * every value is validated here so that a bad setting stops the job before it starts.
  */
 public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "pipeline-defaults.conf";
@@ -91,19 +91,25 @@ public final class ConfigLoader {
     }
     Config parsed;
     try {
-      parsed = ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults()
-          .setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+      parsed =
+          ConfigFactory.parseFile(
+              path.toFile(),
+              ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
     } catch (ConfigException e) {
       throw new InvalidConfigException("Cannot parse config file " + path + ": " + e.getMessage());
     }
     for (String key : parsed.entrySet().stream().map(Map.Entry::getKey).toList()) {
-      checkKnown(key.startsWith(ROOT + ".") ? key.substring(ROOT.length() + 1) : key,
+      checkKnown(
+          key.startsWith(ROOT + ".") ? key.substring(ROOT.length() + 1) : key,
           "config file " + path + " key ");
     }
     return parsed;
   }
 
-  /** Environment variables named after known keys: kafka.bootstrap-servers is PIPELINE_KAFKA_BOOTSTRAP_SERVERS. */
+  /**
+   * Environment variables named after known keys: kafka.bootstrap-servers is
+   * PIPELINE_KAFKA_BOOTSTRAP_SERVERS.
+   */
   private Map<String, String> envSettings(Map<String, String> env) {
     Map<String, String> settings = new TreeMap<>();
     for (String key : knownKeys()) {
@@ -124,10 +130,12 @@ public final class ConfigLoader {
     for (Map.Entry<String, String> e : settings.entrySet()) {
       String key = e.getKey();
       checkKnown(key, source);
-      ConfigValue value = defaults.hasPath(ROOT + "." + key)
-              && defaults.getValue(ROOT + "." + key).valueType() == com.typesafe.config.ConfigValueType.LIST
-          ? ConfigValueFactory.fromIterable(splitList(e.getValue()))
-          : ConfigValueFactory.fromAnyRef(e.getValue());
+      ConfigValue value =
+          defaults.hasPath(ROOT + "." + key)
+                  && defaults.getValue(ROOT + "." + key).valueType()
+                      == com.typesafe.config.ConfigValueType.LIST
+              ? ConfigValueFactory.fromIterable(splitList(e.getValue()))
+              : ConfigValueFactory.fromAnyRef(e.getValue());
       config = config.withValue(ROOT + "." + key, value);
     }
     return config;
@@ -139,17 +147,19 @@ public final class ConfigLoader {
 
   private void checkKnown(String key, String source) {
     if (SECRET_KEYS.contains(key)) {
-      throw new InvalidConfigException(String.format(
-          "Cannot take %s from %s%s: secrets come from the environment only (%s)",
-          key, source, key, envName(key)));
+      throw new InvalidConfigException(
+          String.format(
+              "Cannot take %s from %s%s: secrets come from the environment only (%s)",
+              key, source, key, envName(key)));
     }
     if (key.startsWith(FREE_FORM + ".") || key.equals(FREE_FORM)) {
       return;
     }
     if (!knownKeys().contains(key)) {
-      throw new InvalidConfigException(String.format(
-          "Unknown setting '%s' (from %s%s); known settings are listed in %s",
-          key, source, key, DEFAULTS_RESOURCE));
+      throw new InvalidConfigException(
+          String.format(
+              "Unknown setting '%s' (from %s%s); known settings are listed in %s",
+              key, source, key, DEFAULTS_RESOURCE));
     }
   }
 
@@ -161,52 +171,70 @@ public final class ConfigLoader {
   }
 
   private PipelineConfig toPipelineConfig(Config c, Map<String, String> env) {
-    KafkaSettings kafka = new KafkaSettings(
-        nonEmpty(c, "kafka.bootstrap-servers"),
-        nonEmpty(c, "kafka.topic"),
-        StartingPosition.parse(c.getString("kafka.starting-position")),
-        atLeast(c, "kafka.max-offsets-per-trigger", 0),
-        c.getBoolean("kafka.fail-on-data-loss"),
-        oneOf(c, "kafka.security-protocol", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
-        oneOf(c, "kafka.sasl-mechanism", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
-        secret(env, ENV_SASL_USERNAME),
-        secret(env, ENV_SASL_PASSWORD));
+    KafkaSettings kafka =
+        new KafkaSettings(
+            nonEmpty(c, "kafka.bootstrap-servers"),
+            nonEmpty(c, "kafka.topic"),
+            StartingPosition.parse(c.getString("kafka.starting-position")),
+            atLeast(c, "kafka.max-offsets-per-trigger", 0),
+            c.getBoolean("kafka.fail-on-data-loss"),
+            oneOf(c, "kafka.security-protocol", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+            oneOf(c, "kafka.sasl-mechanism", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
+            secret(env, ENV_SASL_USERNAME),
+            secret(env, ENV_SASL_PASSWORD));
     if (kafka.securityProtocol().startsWith("SASL")
         && (kafka.saslUsername().isEmpty() || kafka.saslPassword().isEmpty())) {
-      throw new InvalidConfigException(String.format(
-          "Cannot use pipeline.kafka.security-protocol=%s without credentials: set %s and %s",
-          kafka.securityProtocol(), ENV_SASL_USERNAME, ENV_SASL_PASSWORD));
+      throw new InvalidConfigException(
+          String.format(
+              "Cannot use pipeline.kafka.security-protocol=%s without credentials: set %s and %s",
+              kafka.securityProtocol(), ENV_SASL_USERNAME, ENV_SASL_PASSWORD));
     }
-    FilterRules filter = new FilterRules(
-        regex(c, "filter.static-asset-pattern"),
-        c.getStringList("filter.health-check-paths"),
-        regex(c, "filter.bot-user-agent-pattern"),
-        c.getStringList("filter.allowed-hosts"));
-    IcebergSettings iceberg = new IcebergSettings(
-        identifier(c, "iceberg.catalog-name"),
-        oneOf(c, "iceberg.catalog-type", "hadoop", "jdbc", "rest"),
-        location(nonEmpty(c, "iceberg.warehouse")),
-        c.getString("iceberg.catalog-uri").trim(),
-        identifier(c, "iceberg.namespace"),
-        oneOf(c, "iceberg.partition-by", "hour", "day"));
+    FilterRules filter =
+        new FilterRules(
+            regex(c, "filter.static-asset-pattern"),
+            c.getStringList("filter.health-check-paths"),
+            regex(c, "filter.bot-user-agent-pattern"),
+            c.getStringList("filter.allowed-hosts"));
+    IcebergSettings iceberg =
+        new IcebergSettings(
+            identifier(c, "iceberg.catalog-name"),
+            oneOf(c, "iceberg.catalog-type", "hadoop", "jdbc", "rest"),
+            location(nonEmpty(c, "iceberg.warehouse")),
+            c.getString("iceberg.catalog-uri").trim(),
+            identifier(c, "iceberg.namespace"),
+            oneOf(c, "iceberg.partition-by", "hour", "day"));
     if (!iceberg.catalogType().equals("hadoop") && iceberg.catalogUri().isEmpty()) {
-      throw InvalidConfigException.invalid("pipeline.iceberg.catalog-uri", "",
+      throw InvalidConfigException.invalid(
+          "pipeline.iceberg.catalog-uri",
+          "",
           "required when pipeline.iceberg.catalog-type is " + iceberg.catalogType());
     }
     String url = nonEmpty(c, "postgres.url");
     if (!url.startsWith("jdbc:postgresql://")) {
-      throw InvalidConfigException.invalid("pipeline.postgres.url", url,
+      throw InvalidConfigException.invalid(
+          "pipeline.postgres.url",
+          url,
           "allowed: a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/db");
     }
-    PostgresSettings postgres = new PostgresSettings(url, nonEmpty(c, "postgres.user"),
-        secret(env, ENV_POSTGRES_PASSWORD), identifier(c, "postgres.schema"),
-        c.getBoolean("postgres.upsert-events"));
+    PostgresSettings postgres =
+        new PostgresSettings(
+            url,
+            nonEmpty(c, "postgres.user"),
+            secret(env, ENV_POSTGRES_PASSWORD),
+            identifier(c, "postgres.schema"),
+            c.getBoolean("postgres.upsert-events"));
     Map<String, String> extra = new LinkedHashMap<>();
-    c.getConfig(FREE_FORM).entrySet().forEach(e ->
-        extra.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
-    SparkSettings spark = new SparkSettings(nonEmpty(c, "spark.master"),
-        (int) atLeast(c, "spark.shuffle-partitions", 1),
-        oneOf(c, "spark.state-store", "rocksdb", "hdfs"), c.getBoolean("spark.ui-enabled"), extra);
+    c.getConfig(FREE_FORM)
+        .entrySet()
+        .forEach(
+            e -> extra.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
+    SparkSettings spark =
+        new SparkSettings(
+            nonEmpty(c, "spark.master"),
+            (int) atLeast(c, "spark.shuffle-partitions", 1),
+            oneOf(c, "spark.state-store", "rocksdb", "hdfs"),
+            c.getBoolean("spark.ui-enabled"),
+            extra);
     return new PipelineConfig(
         nonEmpty(c, "job-name"),
         kafka,
@@ -229,7 +257,9 @@ public final class ConfigLoader {
     try {
       interval = ConfigFactory.parseMap(Map.of("t", value)).getDuration("t");
     } catch (ConfigException e) {
-      throw InvalidConfigException.invalid("pipeline.trigger", value,
+      throw InvalidConfigException.invalid(
+          "pipeline.trigger",
+          value,
           "allowed: availableNow, or a processing-time interval such as '500 ms', '5 seconds',"
               + " '1 minute'; set with --trigger, PIPELINE_TRIGGER or trigger in the config file");
     }
@@ -259,7 +289,9 @@ public final class ConfigLoader {
   private static String identifier(Config c, String key) {
     String value = nonEmpty(c, key);
     if (!value.matches("[a-z_][a-z0-9_]*")) {
-      throw InvalidConfigException.invalid(ROOT + "." + key, value,
+      throw InvalidConfigException.invalid(
+          ROOT + "." + key,
+          value,
           "allowed: lower-case letters, digits and '_', not starting with a digit");
     }
     return value;
@@ -268,8 +300,8 @@ public final class ConfigLoader {
   private static String oneOf(Config c, String key, String... allowed) {
     String value = c.getString(key).trim();
     if (!Arrays.asList(allowed).contains(value)) {
-      throw InvalidConfigException.invalid(ROOT + "." + key, value,
-          "allowed: " + String.join(", ", allowed));
+      throw InvalidConfigException.invalid(
+          ROOT + "." + key, value, "allowed: " + String.join(", ", allowed));
     }
     return value;
   }
@@ -285,7 +317,9 @@ public final class ConfigLoader {
   private static Duration positive(Config c, String key) {
     Duration value = c.getDuration(key);
     if (value.isNegative() || value.isZero()) {
-      throw InvalidConfigException.invalid(ROOT + "." + key, c.getValue(key).unwrapped(),
+      throw InvalidConfigException.invalid(
+          ROOT + "." + key,
+          c.getValue(key).unwrapped(),
           "must be a positive duration such as '10 minutes'");
     }
     return value;
@@ -296,8 +330,8 @@ public final class ConfigLoader {
     try {
       Pattern.compile(value);
     } catch (PatternSyntaxException e) {
-      throw InvalidConfigException.invalid(ROOT + "." + key, value,
-          "not a valid Java regular expression: " + e.getDescription());
+      throw InvalidConfigException.invalid(
+          ROOT + "." + key, value, "not a valid Java regular expression: " + e.getDescription());
     }
     return value;
   }

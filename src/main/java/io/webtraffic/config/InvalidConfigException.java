@@ -7,7 +7,6 @@ public final class InvalidConfigException extends RuntimeException {
   }
 
   public static InvalidConfigException invalid(String key, Object value, String allowed) {
-    return new InvalidConfigException(
-        String.format("Invalid %s: '%s' (%s)", key, value, allowed));
+    return new InvalidConfigException(String.format("Invalid %s: '%s' (%s)", key, value, allowed));
   }
 }

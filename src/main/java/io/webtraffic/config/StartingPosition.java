@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * Where a new checkpoint starts reading: Kafka's {@code startingOffsets} (earliest, latest or a JSON
- * offsets object) or {@code startingTimestamp} ("replay everything since 09:00").
+ * Where a new checkpoint starts reading: Kafka's {@code startingOffsets} (earliest, latest or a
+ * JSON offsets object) or {@code startingTimestamp} ("replay everything since 09:00").
  */
 public record StartingPosition(String offsets, Instant timestamp) {
   static final String KEY = "pipeline.kafka.starting-position";

@@ -8,9 +8,7 @@ public record TriggerSetting(boolean availableNow, Duration interval) {
   public static final String AVAILABLE_NOW = "availableNow";
 
   public Trigger toSparkTrigger() {
-    return availableNow
-        ? Trigger.AvailableNow()
-        : Trigger.ProcessingTime(interval.toMillis());
+    return availableNow ? Trigger.AvailableNow() : Trigger.ProcessingTime(interval.toMillis());
   }
 
   @Override

@@ -5,7 +5,10 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people type them on a command line: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}. */
+/**
+ * Durations as people type them on a command line: {@code 500ms}, {@code 30s}, {@code 5m}, {@code
+ * 1h}, {@code 1d}.
+ */
 public final class DurationText {
   private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
@@ -33,7 +36,8 @@ public final class DurationText {
       return Duration.parse(trimmed);
     } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
       throw new IllegalArgumentException(
-          "Invalid duration: '" + text + "' (use e.g. 500ms, 30s, 5m, 1h, 1d or ISO-8601 PT30S)", e);
+          "Invalid duration: '" + text + "' (use e.g. 500ms, 30s, 5m, 1h, 1d or ISO-8601 PT30S)",
+          e);
     }
   }
 

@@ -10,9 +10,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Serializes a draft the way its producer generation does. The older one sends {@code user_agent} and
- * {@code headers} as JSON documents inside strings; the newer one nests them and adds {@code user_id} and
- * {@code academy_id}. Fields go in a fixed order, so equal drafts give equal bytes.
+ * Serializes a draft the way its producer generation does. The older one sends {@code user_agent}
+ * and {@code headers} as JSON documents inside strings; the newer one nests them and adds {@code
+ * user_id} and {@code academy_id}. Fields go in a fixed order, so equal drafts give equal bytes.
  */
 final class EventEncoder {
   static final ObjectMapper MAPPER = new ObjectMapper();

@@ -8,17 +8,23 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * Generates web-request records on a simulated clock: record {@code i} has the nominal time {@code start + i / rate},
- * which is its Kafka timestamp, and its kind decides how its {@code event_time} relates to that. Everything is drawn
- * from random streams split off the seed, so equal settings give byte-identical records whatever the wall clock says.
+ * Generates web-request records on a simulated clock: record {@code i} has the nominal time {@code
+ * start + i / rate}, which is its Kafka timestamp, and its kind decides how its {@code event_time}
+ * relates to that. Everything is drawn from random streams split off the seed, so equal settings
+ * give byte-identical records whatever the wall clock says.
  *
- * <p>Distinct events never share the pipeline's dedup key (ip, host, url, event_time, user agent) with another event
- * of the same time regime (on time, late or future), so only DUPLICATE records are dropped as duplicates.
+ * <p>Distinct events never share the pipeline's dedup key (ip, host, url, event_time, user agent)
+ * with another event of the same time regime (on time, late or future), so only DUPLICATE records
+ * are dropped as duplicates.
  */
 public final class EventGenerator implements Iterator<GeneratedRecord> {
   /** A producer retry re-sends something recent. */
   static final int RESEND_WINDOW = 50;
-  /** Redraws before giving up on a unique key; only reachable at rates far beyond what the client pool can make. */
+
+  /**
+   * Redraws before giving up on a unique key; only reachable at rates far beyond what the client
+   * pool can make.
+   */
   private static final int MAX_DRAWS = 1_000;
 
   private final GeneratorSettings settings;
@@ -42,7 +48,10 @@ public final class EventGenerator implements Iterator<GeneratedRecord> {
     this.onTimeKeys = new RecentKeys(settings.maxJitter().toMillis());
   }
 
-  /** The records of {@code settings} as an iterable: each iteration starts again from the first record. */
+  /**
+   * The records of {@code settings} as an iterable: each iteration starts again from the first
+   * record.
+   */
   public static Iterable<GeneratedRecord> records(GeneratorSettings settings) {
     return () -> new EventGenerator(settings);
   }
@@ -86,8 +95,13 @@ public final class EventGenerator implements Iterator<GeneratedRecord> {
   }
 
   private GeneratedRecord valid(long nominalMs, boolean jittered) {
-    long eventMs = jittered ? nominalMs - random.nextLong(1, settings.maxJitter().toMillis() + 1) : nominalMs;
-    EventDraft draft = unique(onTimeKeys, nominalMs, () -> traffic.pageView(nominalMs, Instant.ofEpochMilli(eventMs)));
+    long eventMs =
+        jittered ? nominalMs - random.nextLong(1, settings.maxJitter().toMillis() + 1) : nominalMs;
+    EventDraft draft =
+        unique(
+            onTimeKeys,
+            nominalMs,
+            () -> traffic.pageView(nominalMs, Instant.ofEpochMilli(eventMs)));
     GeneratedRecord record = wellFormed(Kind.VALID, jittered, draft, nominalMs);
     resends.add(record);
     return record;
@@ -97,7 +111,13 @@ public final class EventGenerator implements Iterator<GeneratedRecord> {
   private GeneratedRecord duplicate(long nominalMs) {
     GeneratedRecord original = resends.pick(random);
     return new GeneratedRecord(
-        Kind.DUPLICATE, false, original.key().clone(), original.value().clone(), nominalMs, original.event(), null);
+        Kind.DUPLICATE,
+        false,
+        original.key().clone(),
+        original.value().clone(),
+        nominalMs,
+        original.event(),
+        null);
   }
 
   private GeneratedRecord late(long nominalMs) {
@@ -124,18 +144,22 @@ public final class EventGenerator implements Iterator<GeneratedRecord> {
     Malformation malformation = kinds.nextMalformation();
     EventDraft draft = traffic.pageView(nominalMs, Instant.ofEpochMilli(nominalMs));
     MalformedValues.Broken broken = MalformedValues.of(malformation, draft, random);
-    return new GeneratedRecord(Kind.MALFORMED, false, broken.key(), broken.value(), nominalMs, null, malformation);
+    return new GeneratedRecord(
+        Kind.MALFORMED, false, broken.key(), broken.value(), nominalMs, null, malformation);
   }
 
-  private static GeneratedRecord wellFormed(Kind kind, boolean jittered, EventDraft draft, long nominalMs) {
+  private static GeneratedRecord wellFormed(
+      Kind kind, boolean jittered, EventDraft draft, long nominalMs) {
     byte[] key = draft.event().ip().getBytes(StandardCharsets.UTF_8);
-    return new GeneratedRecord(kind, jittered, key, EventEncoder.bytes(draft), nominalMs, draft.event(), null);
+    return new GeneratedRecord(
+        kind, jittered, key, EventEncoder.bytes(draft), nominalMs, draft.event(), null);
   }
 
   private EventDraft unique(RecentKeys keys, long referenceMs, Supplier<EventDraft> draw) {
     for (int attempt = 0; attempt < MAX_DRAWS; attempt++) {
       EventDraft draft = draw.get();
-      if (keys.claim(draft.event().eventTime().toEpochMilli(), draft.dedupFingerprint(), referenceMs)) {
+      if (keys.claim(
+          draft.event().eventTime().toEpochMilli(), draft.dedupFingerprint(), referenceMs)) {
         return draft;
       }
     }

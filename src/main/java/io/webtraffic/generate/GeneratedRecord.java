@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One Kafka record to send, with what it is meant to be. The byte arrays are not copied: treat them as read-only.
+ * One Kafka record to send, with what it is meant to be. The byte arrays are not copied: treat them
+ * as read-only.
  *
  * @param kind what the record exercises
  * @param jittered whether a VALID record's event time was moved back (it arrives out of order)
@@ -28,13 +29,16 @@ public record GeneratedRecord(
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(value, "value");
     if ((kind == Kind.MALFORMED) != (malformation != null)) {
-      throw new IllegalArgumentException("Invalid malformation: " + malformation + " for a " + kind + " record");
+      throw new IllegalArgumentException(
+          "Invalid malformation: " + malformation + " for a " + kind + " record");
     }
     if ((kind == Kind.MALFORMED) != (event == null)) {
-      throw new IllegalArgumentException("Invalid event: a " + kind + " record needs an event unless MALFORMED");
+      throw new IllegalArgumentException(
+          "Invalid event: a " + kind + " record needs an event unless MALFORMED");
     }
     if (jittered && kind != Kind.VALID) {
-      throw new IllegalArgumentException("Invalid jittered: only VALID records are jittered, not " + kind);
+      throw new IllegalArgumentException(
+          "Invalid jittered: only VALID records are jittered, not " + kind);
     }
   }
 
@@ -67,7 +71,14 @@ public record GeneratedRecord(
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, jittered, Arrays.hashCode(key), Arrays.hashCode(value), timestampMs, event, malformation);
+    return Objects.hash(
+        kind,
+        jittered,
+        Arrays.hashCode(key),
+        Arrays.hashCode(value),
+        timestampMs,
+        event,
+        malformation);
   }
 
   @Override

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param firstNominal nominal time of the first record, or null when none was generated
  * @param lastNominal nominal time of the last record, or null when none was generated
  */
-public record GenerationSummary(Map<Kind, Long> counts, long jittered, Instant firstNominal, Instant lastNominal) {
+public record GenerationSummary(
+    Map<Kind, Long> counts, long jittered, Instant firstNominal, Instant lastNominal) {
 
   public GenerationSummary {
     EnumMap<Kind, Long> complete = new EnumMap<>(Kind.class);

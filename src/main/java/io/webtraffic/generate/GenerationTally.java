@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Counts records as they are sent, for the {@link GenerationSummary} at the end. Not thread-safe. */
+/**
+ * Counts records as they are sent, for the {@link GenerationSummary} at the end. Not thread-safe.
+ */
 public final class GenerationTally {
   private final Map<Kind, Long> counts = new EnumMap<>(Kind.class);
   private long jittered;

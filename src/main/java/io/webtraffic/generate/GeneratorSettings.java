@@ -6,28 +6,31 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * Everything that decides a generated stream. Generators built from equal settings emit byte-identical records, so a
- * run is reproduced from its seed and start alone.
+ * Everything that decides a generated stream. Generators built from equal settings emit
+ * byte-identical records, so a run is reproduced from its seed and start alone.
  *
- * <p>The duplicate, late, malformed, future and filtered fractions pick a record's {@link Kind} and exclude each
- * other, so they add up to at most 1; the rest is {@link Kind#VALID}. The jitter fraction is the share of VALID
- * records whose event time is moved back (out of order). Durations are used at millisecond precision, the precision of
- * {@code event_time}.
+ * <p>The duplicate, late, malformed, future and filtered fractions pick a record's {@link Kind} and
+ * exclude each other, so they add up to at most 1; the rest is {@link Kind#VALID}. The jitter
+ * fraction is the share of VALID records whose event time is moved back (out of order). Durations
+ * are used at millisecond precision, the precision of {@code event_time}.
  *
  * @param seed seeds every random choice
  * @param count records to generate, or {@link #UNBOUNDED}
  * @param ratePerSecond records per simulated second (and per real second when paced)
  * @param start nominal time of the first record
  * @param duplicateFraction share of byte-identical re-sends of a recent VALID record
- * @param jitterFraction share of VALID records whose event time lies up to {@code maxJitter} before their nominal time
+ * @param jitterFraction share of VALID records whose event time lies up to {@code maxJitter} before
+ *     their nominal time
  * @param maxJitter largest backwards jitter
  * @param lateFraction share of records whose event time is {@code lateBy} before their nominal time
  * @param lateBy how late a LATE record is
  * @param malformedFraction share of records that cannot be decoded
- * @param futureFraction share of records whose event time is {@code futureBy} after their nominal time
+ * @param futureFraction share of records whose event time is {@code futureBy} after their nominal
+ *     time
  * @param futureBy how far ahead a FUTURE record is
  * @param filteredFraction share of static-asset, health-check and bot requests
- * @param newProducerFraction share of the newer producer generation (nested user agent and headers, user ids)
+ * @param newProducerFraction share of the newer producer generation (nested user agent and headers,
+ *     user ids)
  * @param hosts site host names the traffic is spread over
  */
 public record GeneratorSettings(
@@ -48,12 +51,18 @@ public record GeneratorSettings(
     List<String> hosts) {
 
   public static final long UNBOUNDED = -1;
-  /** Far above any Kafka producer's throughput; keeps the simulated clock's arithmetic well inside a long. */
+
+  /**
+   * Far above any Kafka producer's throughput; keeps the simulated clock's arithmetic well inside a
+   * long.
+   */
   public static final double MAX_RATE = 1_000_000;
 
   public static final long SEED_DEFAULT = 42;
+
   /** A fixed default keeps library use reproducible; the CLI starts at the current time instead. */
   public static final Instant START_DEFAULT = Instant.parse("2026-11-20T10:00:00Z");
+
   public static final double RATE_DEFAULT = 100;
   public static final double DUPLICATE_FRACTION_DEFAULT = 0.02;
   public static final double JITTER_FRACTION_DEFAULT = 0.1;
@@ -77,7 +86,10 @@ public record GeneratorSettings(
       throw invalid("count", count, "must be >= 0, or -1 for unbounded");
     }
     if (!(ratePerSecond > 0 && ratePerSecond <= MAX_RATE)) {
-      throw invalid("rate", ratePerSecond, "must be > 0 and at most " + (long) MAX_RATE + " events per second");
+      throw invalid(
+          "rate",
+          ratePerSecond,
+          "must be > 0 and at most " + (long) MAX_RATE + " events per second");
     }
     if (start == null) {
       throw invalid("start", null, "must be an instant");
@@ -89,7 +101,8 @@ public record GeneratorSettings(
     checkFraction("future-fraction", futureFraction);
     checkFraction("filtered-fraction", filteredFraction);
     checkFraction("new-producer-fraction", newProducerFraction);
-    double exclusive = duplicateFraction + lateFraction + malformedFraction + futureFraction + filteredFraction;
+    double exclusive =
+        duplicateFraction + lateFraction + malformedFraction + futureFraction + filteredFraction;
     // a little slack so fractions such as 0.1 + 0.2 + 0.7 are not rejected for rounding
     if (exclusive > 1 + 1e-9) {
       throw invalid(
@@ -119,7 +132,14 @@ public record GeneratorSettings(
 
   /** The share of records that are VALID (jittered or not): whatever the exclusive kinds leave. */
   public double validFraction() {
-    return Math.max(0, 1 - duplicateFraction - lateFraction - malformedFraction - futureFraction - filteredFraction);
+    return Math.max(
+        0,
+        1
+            - duplicateFraction
+            - lateFraction
+            - malformedFraction
+            - futureFraction
+            - filteredFraction);
   }
 
   public Builder toBuilder() {

@@ -14,17 +14,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes generated records to a Kafka topic with their own key, value and timestamp. The producer is idempotent and
- * waits for all replicas, so the only duplicates on the topic are the generator's own DUPLICATE records. A failed send
- * fails the run: a silently shorter topic would break every count the pipeline is checked against.
+ * Writes generated records to a Kafka topic with their own key, value and timestamp. The producer
+ * is idempotent and waits for all replicas, so the only duplicates on the topic are the generator's
+ * own DUPLICATE records. A failed send fails the run: a silently shorter topic would break every
+ * count the pipeline is checked against.
  */
 public final class KafkaEventWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEventWriter.class);
 
-  /** Short enough that an unreachable broker fails a run in seconds, not the client's default minute. */
+  /**
+   * Short enough that an unreachable broker fails a run in seconds, not the client's default
+   * minute.
+   */
   static final int MAX_BLOCK_MS = 15_000;
+
   /** A broker gone mid-run fails the run within half a minute, not the client's default two. */
   static final int REQUEST_TIMEOUT_MS = 10_000;
+
   static final int DELIVERY_TIMEOUT_MS = 30_000;
   static final int LINGER_MS = 5;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -46,24 +52,36 @@ public final class KafkaEventWriter implements AutoCloseable {
   }
 
   /** Writes {@code records} as fast as possible, flushes, closes, and returns what was written. */
-  public static GenerationSummary write(String bootstrapServers, String topic, Iterable<GeneratedRecord> records) {
+  public static GenerationSummary write(
+      String bootstrapServers, String topic, Iterable<GeneratedRecord> records) {
     try (KafkaEventWriter writer = new KafkaEventWriter(bootstrapServers, topic)) {
-      return writer.write(records.iterator(), WriteControl.unpaced(progress -> LOG.info("{}", progress)));
+      return writer.write(
+          records.iterator(), WriteControl.unpaced(progress -> LOG.info("{}", progress)));
     }
   }
 
   public static Map<String, Object> producerConfig(String bootstrapServers) {
     return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, LINGER_MS,
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS,
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS,
-        ProducerConfig.CLIENT_ID_CONFIG, "webtraffic-generator",
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers,
+        ProducerConfig.ACKS_CONFIG,
+        "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+        true,
+        ProducerConfig.LINGER_MS_CONFIG,
+        LINGER_MS,
+        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+        MAX_BLOCK_MS,
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        REQUEST_TIMEOUT_MS,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+        DELIVERY_TIMEOUT_MS,
+        ProducerConfig.CLIENT_ID_CONFIG,
+        "webtraffic-generator",
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+        ByteArraySerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+        ByteArraySerializer.class.getName());
   }
 
   /**

@@ -4,7 +4,8 @@ package io.webtraffic.generate;
 public final class KafkaWriteException extends RuntimeException {
   private final transient GenerationSummary sentBeforeFailure;
 
-  KafkaWriteException(String bootstrapServers, Throwable cause, GenerationSummary sentBeforeFailure) {
+  KafkaWriteException(
+      String bootstrapServers, Throwable cause, GenerationSummary sentBeforeFailure) {
     super("Cannot write to Kafka at " + bootstrapServers + ": " + reason(cause), cause);
     this.sentBeforeFailure = sentBeforeFailure;
   }
@@ -14,7 +15,10 @@ public final class KafkaWriteException extends RuntimeException {
     return sentBeforeFailure;
   }
 
-  /** The innermost message: Kafka wraps the useful one ("No resolvable bootstrap urls…") in generic ones. */
+  /**
+   * The innermost message: Kafka wraps the useful one ("No resolvable bootstrap urls…") in generic
+   * ones.
+   */
   private static String reason(Throwable cause) {
     Throwable innermost = cause;
     while (innermost.getCause() != null && innermost.getCause() != innermost) {

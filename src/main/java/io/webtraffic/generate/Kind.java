@@ -1,8 +1,8 @@
 package io.webtraffic.generate;
 
 /**
- * What a generated record is meant to exercise in the pipeline. Each maps to one outcome of the accounting invariant:
- * written, duplicate dropped, late, dead-lettered or filtered.
+ * What a generated record is meant to exercise in the pipeline. Each maps to one outcome of the
+ * accounting invariant: written, duplicate dropped, late, dead-lettered or filtered.
  */
 public enum Kind {
   /** A well-formed page view; may be out of order (see {@link GeneratedRecord#jittered()}). */

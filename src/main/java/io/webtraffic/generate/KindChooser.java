@@ -2,9 +2,13 @@ package io.webtraffic.generate;
 
 import java.util.SplittableRandom;
 
-/** Picks each record's kind against the settings' exclusive fractions; whatever they leave is VALID. */
+/**
+ * Picks each record's kind against the settings' exclusive fractions; whatever they leave is VALID.
+ */
 final class KindChooser {
-  private static final Kind[] SPECIAL = {Kind.DUPLICATE, Kind.LATE, Kind.MALFORMED, Kind.FUTURE, Kind.FILTERED};
+  private static final Kind[] SPECIAL = {
+    Kind.DUPLICATE, Kind.LATE, Kind.MALFORMED, Kind.FUTURE, Kind.FILTERED
+  };
 
   private final double[] upperBounds = new double[SPECIAL.length];
   private final double jitterFraction;

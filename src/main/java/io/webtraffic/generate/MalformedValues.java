@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Breaks an otherwise valid event in one of the ways real producers and proxies do. These are the only values the
- * generator does not build through Jackson: being invalid is their point.
+ * Breaks an otherwise valid event in one of the ways real producers and proxies do. These are the
+ * only values the generator does not build through Jackson: being invalid is their point.
  */
 final class MalformedValues {
   /** Values no timestamp parser (Spark's lenient fallback included) reads as a time. */
-  private static final List<String> BAD_EVENT_TIMES = List.of("yesterday", "tomorrow at noon", "20/11/2026 10:15:30");
+  private static final List<String> BAD_EVENT_TIMES =
+      List.of("yesterday", "tomorrow at noon", "20/11/2026 10:15:30");
 
   private MalformedValues() {}
 

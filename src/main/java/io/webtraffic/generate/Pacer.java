@@ -6,9 +6,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Holds each record back until it is due in real time, so a run at 100/s sends 100 records per wall-clock second and
- * the simulated clock keeps pace with the real one. Due times come from the first call, not from the previous record,
- * so a slow send is caught up instead of accumulating as drift. Waiting is the point here: it parks, never spins.
+ * Holds each record back until it is due in real time, so a run at 100/s sends 100 records per
+ * wall-clock second and the simulated clock keeps pace with the real one. Due times come from the
+ * first call, not from the previous record, so a slow send is caught up instead of accumulating as
+ * drift. Waiting is the point here: it parks, never spins.
  */
 public final class Pacer {
   /** Longest single park, so a stop request is noticed quickly even at very low rates. */

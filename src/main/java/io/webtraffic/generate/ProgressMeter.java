@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-/** Reports progress at most every {@code every} of wall-clock time, with the rate since the previous report. */
+/**
+ * Reports progress at most every {@code every} of wall-clock time, with the rate since the previous
+ * report.
+ */
 final class ProgressMeter {
   private final long everyNanos;
   private final Consumer<WriteProgress> listener;

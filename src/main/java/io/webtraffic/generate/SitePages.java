@@ -4,13 +4,19 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Paths and referrers that look like the academy's sites. Page paths have no file extension and never start with
- * {@code /static} or {@code /health}, so a kept page view cannot match a filter rule; {@link #staticAsset} and
- * {@link #healthCheck} make the ones that must.
+ * Paths and referrers that look like the academy's sites. Page paths have no file extension and
+ * never start with {@code /static} or {@code /health}, so a kept page view cannot match a filter
+ * rule; {@link #staticAsset} and {@link #healthCheck} make the ones that must.
  */
 final class SitePages {
   private static final List<String> COURSES =
-      List.of("streaming", "spark-fundamentals", "flink-in-practice", "kafka-basics", "iceberg-lakehouse", "sql-101");
+      List.of(
+          "streaming",
+          "spark-fundamentals",
+          "flink-in-practice",
+          "kafka-basics",
+          "iceberg-lakehouse",
+          "sql-101");
   private static final List<String> POSTS =
       List.of(
           "flink-vs-spark",
@@ -30,9 +36,13 @@ final class SitePages {
           "faq");
   private static final List<String> WWW_PAGES =
       List.of("/", "/pricing", "/courses", "/about", "/login", "/signup", "/search", "/careers");
-  private static final List<String> APP_PAGES = List.of("/dashboard", "/settings", "/certificates", "/api/session");
+  private static final List<String> APP_PAGES =
+      List.of("/dashboard", "/settings", "/certificates", "/api/session");
 
-  /** Referrers from outside the sites; null (no referrer) is the most common case and handled separately. */
+  /**
+   * Referrers from outside the sites; null (no referrer) is the most common case and handled
+   * separately.
+   */
   private static final List<String> EXTERNAL_REFERRERS =
       List.of(
           "https://www.google.com/",
@@ -48,14 +58,18 @@ final class SitePages {
 
   private SitePages() {}
 
-  /** A page on {@code host}, chosen by the host's first label (www, blog, app, docs; anything else looks like www). */
+  /**
+   * A page on {@code host}, chosen by the host's first label (www, blog, app, docs; anything else
+   * looks like www).
+   */
   static String page(String host, SplittableRandom random) {
     String label = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
     return switch (label) {
       case "blog" -> random.nextInt(5) == 0 ? "/" : "/blog/" + pick(POSTS, random);
       case "app" -> appPage(random);
       case "docs" -> "/docs/" + pick(DOCS, random);
-      default -> random.nextInt(3) == 0 ? "/courses/" + pick(COURSES, random) : pick(WWW_PAGES, random);
+      default ->
+          random.nextInt(3) == 0 ? "/courses/" + pick(COURSES, random) : pick(WWW_PAGES, random);
     };
   }
 

@@ -19,7 +19,9 @@ final class TrafficModel {
     this.clients = new ClientPool(random.split());
   }
 
-  /** A page view the pipeline keeps: a browser, a page (never an asset or probe), maybe a referrer. */
+  /**
+   * A page view the pipeline keeps: a browser, a page (never an asset or probe), maybe a referrer.
+   */
   EventDraft pageView(long nominalMs, Instant eventTime) {
     Client client = clients.active(nominalMs, random);
     String host = SitePages.pick(settings.hosts(), random);
@@ -27,30 +29,47 @@ final class TrafficModel {
     return draft(client, host, url, SitePages.referrer(settings.hosts(), random), eventTime, null);
   }
 
-  /** A request the pipeline filters; each matches exactly one rule (asset path, health path or bot agent). */
+  /**
+   * A request the pipeline filters; each matches exactly one rule (asset path, health path or bot
+   * agent).
+   */
   EventDraft filtered(long nominalMs, Instant eventTime) {
     String host = SitePages.pick(settings.hosts(), random);
     return switch (random.nextInt(3)) {
-      case 0 -> draft(
-          clients.active(nominalMs, random),
-          host,
-          SitePages.staticAsset(random),
-          "https://" + host + SitePages.page(host, random),
-          eventTime,
-          WebEvent.STATIC_ASSET);
-      case 1 -> draft(
-          clients.active(nominalMs, random),
-          host,
-          SitePages.healthCheck(random),
-          null,
-          eventTime,
-          WebEvent.HEALTH_CHECK);
-      default -> draft(clients.bot(random), host, SitePages.page(host, random), null, eventTime, WebEvent.BOT);
+      case 0 ->
+          draft(
+              clients.active(nominalMs, random),
+              host,
+              SitePages.staticAsset(random),
+              "https://" + host + SitePages.page(host, random),
+              eventTime,
+              WebEvent.STATIC_ASSET);
+      case 1 ->
+          draft(
+              clients.active(nominalMs, random),
+              host,
+              SitePages.healthCheck(random),
+              null,
+              eventTime,
+              WebEvent.HEALTH_CHECK);
+      default ->
+          draft(
+              clients.bot(random),
+              host,
+              SitePages.page(host, random),
+              null,
+              eventTime,
+              WebEvent.BOT);
     };
   }
 
   private EventDraft draft(
-      Client client, String host, String url, String referrer, Instant eventTime, String filterReason) {
+      Client client,
+      String host,
+      String url,
+      String referrer,
+      Instant eventTime,
+      String filterReason) {
     boolean newProducer = random.nextDouble() < settings.newProducerFraction();
     UserAgent agent = client.agent();
     WebEvent event =

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A parsed user agent as producers send it: ua-parser's family, version, device and OS. Browsers and bots are kept
- * apart so a kept page view can never look like a bot to the pipeline's filter.
+ * A parsed user agent as producers send it: ua-parser's family, version, device and OS. Browsers
+ * and bots are kept apart so a kept page view can never look like a bot to the pipeline's filter.
  */
-record UserAgent(String family, String major, String minor, String patch, String device, String os) {
+record UserAgent(
+    String family, String major, String minor, String patch, String device, String os) {
 
   /** Browsers weighted roughly like a developer-education site's traffic. */
   private static final List<UserAgent> BROWSERS =
@@ -54,7 +55,8 @@ record UserAgent(String family, String major, String minor, String patch, String
   private static List<UserAgent> weighted(Object... weightThenAgent) {
     List<UserAgent> agents = new ArrayList<>();
     for (int i = 0; i < weightThenAgent.length; i += 2) {
-      agents.addAll(Collections.nCopies((Integer) weightThenAgent[i], (UserAgent) weightThenAgent[i + 1]));
+      agents.addAll(
+          Collections.nCopies((Integer) weightThenAgent[i], (UserAgent) weightThenAgent[i + 1]));
     }
     return List.copyOf(agents);
   }

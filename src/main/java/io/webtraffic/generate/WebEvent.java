@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The logical content of a generated event, independent of the producer generation that serialized it; tests compare
- * what the pipeline stored against it.
+ * The logical content of a generated event, independent of the producer generation that serialized
+ * it; tests compare what the pipeline stored against it.
  *
  * @param url request path
  * @param referrer referring page, or null
@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param userId user id, sent by the newer producer generation only (else null)
  * @param academyId academy id, sent by the newer producer generation only (else null)
  * @param newProducer whether the newer generation (nested user agent and headers) serialized it
- * @param filterReason why the pipeline should filter it ({@link #STATIC_ASSET}, {@link #HEALTH_CHECK}, {@link #BOT}),
- *     or null for traffic it keeps
+ * @param filterReason why the pipeline should filter it ({@link #STATIC_ASSET}, {@link
+ *     #HEALTH_CHECK}, {@link #BOT}), or null for traffic it keeps
  */
 public record WebEvent(
     String url,

@@ -14,7 +14,10 @@ import java.util.function.Consumer;
  * @param onProgress receives each progress report
  */
 public record WriteControl(
-    Pacer pacer, BooleanSupplier stopRequested, Duration progressEvery, Consumer<WriteProgress> onProgress) {
+    Pacer pacer,
+    BooleanSupplier stopRequested,
+    Duration progressEvery,
+    Consumer<WriteProgress> onProgress) {
 
   public static final Duration PROGRESS_EVERY_DEFAULT = Duration.ofSeconds(2);
 
@@ -23,7 +26,8 @@ public record WriteControl(
     Objects.requireNonNull(stopRequested, "stopRequested");
     Objects.requireNonNull(onProgress, "onProgress");
     if (progressEvery == null || progressEvery.isNegative() || progressEvery.isZero()) {
-      throw new IllegalArgumentException("Invalid progressEvery: " + progressEvery + " (must be positive)");
+      throw new IllegalArgumentException(
+          "Invalid progressEvery: " + progressEvery + " (must be positive)");
     }
   }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 public record WriteProgress(long sent, double recentRate, Instant nominalTime) {
   @Override
   public String toString() {
-    return String.format("sent %d records (%.1f/s), simulated time %s", sent, recentRate, nominalTime);
+    return String.format(
+        "sent %d records (%.1f/s), simulated time %s", sent, recentRate, nominalTime);
   }
 }

@@ -5,18 +5,18 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.sink.BatchCommitter;
+import io.webtraffic.sink.IcebergSink;
+import io.webtraffic.sink.IcebergTables;
+import io.webtraffic.sink.PostgresSink;
 import io.webtraffic.source.KafkaSource;
 import io.webtraffic.transform.Decode;
 import io.webtraffic.transform.DedupKey;
 import io.webtraffic.transform.EnrichUserAgent;
 import io.webtraffic.transform.FilterEvents;
-import io.webtraffic.sink.IcebergSink;
-import io.webtraffic.sink.IcebergTables;
-import io.webtraffic.sink.PostgresSink;
 import io.webtraffic.transform.TumblingWindows;
 import java.util.Arrays;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -45,15 +45,20 @@ public final class PipelineJob {
    * The job as configured: Kafka source, Iceberg and PostgreSQL sinks. Creates the sinks' tables if
    * missing, so a first run needs nothing prepared by hand.
    */
-  public static PipelineJob create(SparkSession spark, PipelineConfig config,
-      Consumer<BatchCommitter.BatchReport> reports) {
+  public static PipelineJob create(
+      SparkSession spark, PipelineConfig config, Consumer<BatchCommitter.BatchReport> reports) {
     new IcebergTables(config.iceberg()).createIfMissing(spark);
     PostgresSink postgres = new PostgresSink(config.postgres(), config.jobName());
     postgres.createTablesIfMissing();
     TumblingWindows windows = new TumblingWindows(config.tumblingWindow());
-    BatchCommitter committer = new BatchCommitter(config.checkpointLocation(),
-        new IcebergSink(config.iceberg(), windows), postgres, windows,
-        config.postgres().upsertEvents(), reports);
+    BatchCommitter committer =
+        new BatchCommitter(
+            config.checkpointLocation(),
+            new IcebergSink(config.iceberg(), windows),
+            postgres,
+            windows,
+            config.postgres().upsertEvents(),
+            reports);
     return new PipelineJob(config, new KafkaSource(config.kafka()), committer);
   }
 
@@ -61,27 +66,33 @@ public final class PipelineJob {
     // Kafka records: key, value, topic, partition, offset, timestamp.
     Dataset<Row> records = source.read(spark);
 
-    // Decode and validate (dead_reason), lift the user agent, apply the filter rules (filter_reason).
+    // Decode and validate (dead_reason), lift the user agent, apply filter rules (filter_reason).
     Dataset<Row> decoded = new Decode(config.maxFutureSkew()).apply(records);
     Dataset<Row> enriched = new EnrichUserAgent().apply(decoded);
     Dataset<Row> classified = new FilterEvents(config.filter()).apply(enriched);
 
     // Watermark on event time (dead and filtered records have none), then one shuffle by dedup key.
-    Dataset<Row> keyed = new DedupKey().apply(classified)
-        .withWatermark("wm_time", config.watermarkDelay().toMillis() + " milliseconds")
-        .repartition(config.spark().shufflePartitions(), col("dedup_key"));
+    Dataset<Row> keyed =
+        new DedupKey()
+            .apply(classified)
+            .withWatermark("wm_time", config.watermarkDelay().toMillis() + " milliseconds")
+            .repartition(config.spark().shufflePartitions(), col("dedup_key"));
 
     // Deduplicate within the watermark (state in RocksDB). Only the kept rows' coordinates leave
     // this branch; the fingerprint reads every column so both branches share one Kafka scan, one
     // parse and one shuffle (Spark reuses the identical exchange instead of reading Kafka twice).
     Column[] all = Arrays.stream(keyed.columns()).map(c -> col(c)).toArray(Column[]::new);
-    Dataset<Row> kept = keyed.dropDuplicatesWithinWatermark("dedup_key").select(
-        col("kafka_partition").as("kept_partition"),
-        col("kafka_offset").as("kept_offset"),
-        xxhash64(all).as("kept_fingerprint"));
+    Dataset<Row> kept =
+        keyed
+            .dropDuplicatesWithinWatermark("dedup_key")
+            .select(
+                col("kafka_partition").as("kept_partition"),
+                col("kafka_offset").as("kept_offset"),
+                xxhash64(all).as("kept_fingerprint"));
 
     // Every record plus the kept list: the committer tells events, duplicates and late rows apart.
-    return keyed.unionByName(kept, true)
+    return keyed
+        .unionByName(kept, true)
         .writeStream()
         .queryName(config.jobName())
         .option("checkpointLocation", config.checkpointLocation())

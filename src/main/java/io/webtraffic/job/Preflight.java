@@ -25,7 +25,8 @@ public final class Preflight {
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
-    for (Map.Entry<String, String> e : io.webtraffic.source.KafkaSource.clientSecurity(config.kafka()).entrySet()) {
+    for (Map.Entry<String, String> e :
+        io.webtraffic.source.KafkaSource.clientSecurity(config.kafka()).entrySet()) {
       props.put(e.getKey(), e.getValue());
     }
     String topic = config.kafka().topic();
@@ -33,14 +34,25 @@ public final class Preflight {
       admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-        throw new IllegalStateException("Cannot read topic '" + topic + "' at "
-            + config.kafka().bootstrapServers() + ": it does not exist (set pipeline.kafka.topic)");
+        throw new IllegalStateException(
+            "Cannot read topic '"
+                + topic
+                + "' at "
+                + config.kafka().bootstrapServers()
+                + ": it does not exist (set pipeline.kafka.topic)");
       }
-      throw new IllegalStateException("Cannot reach Kafka at " + config.kafka().bootstrapServers()
-          + ": " + e.getCause().getMessage());
+      throw new IllegalStateException(
+          "Cannot reach Kafka at "
+              + config.kafka().bootstrapServers()
+              + ": "
+              + e.getCause().getMessage());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Cannot reach Kafka at " + config.kafka().bootstrapServers()
-          + " within " + TIMEOUT_SECONDS + " s (is the broker running? scripts/pipeline stack status)");
+      throw new IllegalStateException(
+          "Cannot reach Kafka at "
+              + config.kafka().bootstrapServers()
+              + " within "
+              + TIMEOUT_SECONDS
+              + " s (is the broker running? scripts/pipeline stack status)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while checking Kafka", e);

@@ -5,7 +5,9 @@ import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** The Spark session the job and the sql command share: Iceberg catalog, state store, partitions. */
+/**
+ * The Spark session the job and the sql command share: Iceberg catalog, state store, partitions.
+ */
 public final class SparkSessions {
   private SparkSessions() {}
 
@@ -26,7 +28,8 @@ public final class SparkSessions {
         // through the exchange the job's two branches share: it would leave the deduplication at
         // watermark 0 (nothing late, no state evicted).
         .set("spark.sql.streaming.statefulOperator.allowMultiple", "false")
-        .set("spark.sql.extensions",
+        .set(
+            "spark.sql.extensions",
             "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
     catalog(conf, config.iceberg(), config);
     config.spark().extra().forEach(conf::set);

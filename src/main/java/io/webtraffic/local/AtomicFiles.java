@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes small files so that a concurrent reader sees either the old content or the new, never half of it. */
+/**
+ * Writes small files so that a concurrent reader sees either the old content or the new, never half
+ * of it.
+ */
 final class AtomicFiles {
   private AtomicFiles() {}
 

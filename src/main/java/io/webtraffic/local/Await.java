@@ -10,11 +10,13 @@ final class Await {
 
   private Await() {}
 
-  static void until(BooleanSupplier condition, Duration timeout, String what) throws TimeoutException {
+  static void until(BooleanSupplier condition, Duration timeout, String what)
+      throws TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline >= 0) {
-        throw new TimeoutException(String.format("Timed out after %d ms waiting for %s", timeout.toMillis(), what));
+        throw new TimeoutException(
+            String.format("Timed out after %d ms waiting for %s", timeout.toMillis(), what));
       }
       try {
         Thread.sleep(POLL.toMillis());

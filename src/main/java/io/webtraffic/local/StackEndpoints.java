@@ -13,10 +13,12 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Where a running stack can be reached. Saved as a shell-sourceable env file so that scripts, notebooks and
- * the pipeline's own configuration (which reads these variables) find the stack without extra flags.
+ * Where a running stack can be reached. Saved as a shell-sourceable env file so that scripts,
+ * notebooks and the pipeline's own configuration (which reads these variables) find the stack
+ * without extra flags.
  */
-public record StackEndpoints(String bootstrapServers, String jdbcUrl, String jdbcUser, Path warehouse) {
+public record StackEndpoints(
+    String bootstrapServers, String jdbcUrl, String jdbcUser, Path warehouse) {
   public static final String KAFKA_BOOTSTRAP_SERVERS_ENV = "PIPELINE_KAFKA_BOOTSTRAP_SERVERS";
   public static final String POSTGRES_URL_ENV = "PIPELINE_POSTGRES_URL";
   public static final String POSTGRES_USER_ENV = "PIPELINE_POSTGRES_USER";
@@ -32,11 +34,20 @@ public record StackEndpoints(String bootstrapServers, String jdbcUrl, String jdb
     warehouse = Objects.requireNonNull(warehouse, "warehouse").toAbsolutePath().normalize();
   }
 
-  /** Writes {@code export NAME=value} lines; atomically, because other processes poll for this file. */
+  /**
+   * Writes {@code export NAME=value} lines; atomically, because other processes poll for this file.
+   */
   public void writeEnvFile(Path file) {
     StringBuilder content = new StringBuilder();
-    asEnv().forEach(
-        (name, value) -> content.append(EXPORT).append(name).append('=').append(shellQuote(value)).append('\n'));
+    asEnv()
+        .forEach(
+            (name, value) ->
+                content
+                    .append(EXPORT)
+                    .append(name)
+                    .append('=')
+                    .append(shellQuote(value))
+                    .append('\n'));
     AtomicFiles.write(file, content.toString());
   }
 
@@ -46,7 +57,8 @@ public record StackEndpoints(String bootstrapServers, String jdbcUrl, String jdb
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read stack env file " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read stack env file " + file + ": " + e.getMessage(), e);
     }
     Map<String, String> values = new HashMap<>();
     for (String line : lines) {
@@ -58,7 +70,9 @@ public record StackEndpoints(String bootstrapServers, String jdbcUrl, String jdb
       int eq = assignment.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException(
-            String.format("Invalid line in stack env file %s: '%s' (expected export NAME=value)", file, line));
+            String.format(
+                "Invalid line in stack env file %s: '%s' (expected export NAME=value)",
+                file, line));
       }
       values.put(assignment.substring(0, eq), shellUnquote(assignment.substring(eq + 1)));
     }
@@ -82,7 +96,8 @@ public record StackEndpoints(String bootstrapServers, String jdbcUrl, String jdb
   private static String required(Map<String, String> values, String name, Path file) {
     String value = values.get(name);
     if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException(String.format("Invalid stack env file %s: missing %s", file, name));
+      throw new IllegalArgumentException(
+          String.format("Invalid stack env file %s: missing %s", file, name));
     }
     return value;
   }

@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The layout of a stack's data directory, and the files through which a background stack tells other
- * processes that it runs: {@code stack.pid} (written first) and {@code stack.env} (written once both servers
- * accept connections).
+ * The layout of a stack's data directory, and the files through which a background stack tells
+ * other processes that it runs: {@code stack.pid} (written first) and {@code stack.env} (written
+ * once both servers accept connections).
  */
 public record StackFiles(Path dir) {
-  /** The argument that marks the serving JVM, to tell it from an unrelated process that reused its pid. */
+  /**
+   * The argument that marks the serving JVM, to tell it from an unrelated process that reused its
+   * pid.
+   */
   public static final String SERVE_MARKER = "serve";
 
   public StackFiles {
@@ -49,7 +52,10 @@ public record StackFiles(Path dir) {
 
   /** The serving process named in the pid file, if it is still alive. */
   public Optional<ProcessHandle> server() {
-    return readPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).filter(StackFiles::isServer);
+    return readPid()
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        .filter(StackFiles::isServer);
   }
 
   /** The endpoints of a stack that runs and is ready. */
@@ -83,7 +89,8 @@ public record StackFiles(Path dir) {
       Files.deleteIfExists(envFile());
       Files.deleteIfExists(pidFile());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete the runtime files in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot delete the runtime files in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -98,20 +105,22 @@ public record StackFiles(Path dir) {
   }
 
   /**
-   * Whether the process was started with the serve marker. A process killed a moment ago is still "alive" as a
-   * zombie until reaped, but shows no arguments any more, so it does not count.
+   * Whether the process was started with the serve marker. A process killed a moment ago is still
+   * "alive" as a zombie until reaped, but shows no arguments any more, so it does not count.
    */
   private static boolean isServer(ProcessHandle process) {
     return arguments(process).contains(SERVE_MARKER);
   }
 
   private static List<String> arguments(ProcessHandle process) {
-    // The JDK gives no arguments (and a command line cut at 4 KB) for long Linux command lines such as a JVM's
+    // The JDK gives no arguments (and a command line cut at 4 KB) for long Linux command lines such
+    // as a JVM's
     // with its class path, so read them from /proc where it exists.
     Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
     if (Files.isReadable(cmdline)) {
       try {
-        return Arrays.asList(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0"));
+        return Arrays.asList(
+            new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0"));
       } catch (IOException e) {
         return List.of(); // gone meanwhile
       }

@@ -2,7 +2,10 @@ package io.webtraffic.local;
 
 import java.util.List;
 
-/** A background stack that failed to come up; carries the end of its log, where the reason usually is. */
+/**
+ * A background stack that failed to come up; carries the end of its log, where the reason usually
+ * is.
+ */
 public final class StackLaunchException extends RuntimeException {
   private final transient List<String> logTail;
 

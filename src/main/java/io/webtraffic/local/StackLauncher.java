@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a stack in a background JVM that outlives the command that started it. The child is this JVM again
- * (same java binary, JVM flags and class path) with another main class and arguments, so it works the same
- * from the launcher script, an IDE or a test runner.
+ * Runs a stack in a background JVM that outlives the command that started it. The child is this JVM
+ * again (same java binary, JVM flags and class path) with another main class and arguments, so it
+ * works the same from the launcher script, an IDE or a test runner.
  */
 public final class StackLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(StackLauncher.class);
@@ -31,7 +31,8 @@ public final class StackLauncher {
    *
    * @throws StackLaunchException if the child exits first or is not ready within {@code timeout}
    */
-  public static StackEndpoints launch(StackFiles files, String mainClass, List<String> args, Duration timeout) {
+  public static StackEndpoints launch(
+      StackFiles files, String mainClass, List<String> args, Duration timeout) {
     Process child = spawn(files, mainClass, args);
     LOG.debug("Started background stack process {}", child.pid());
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -42,15 +43,19 @@ public final class StackLauncher {
           return endpoints.get();
         }
         if (!child.isAlive()) {
-          throw new StackLaunchException(String.format(
-              "Cannot start the stack: its process exited with code %d (see %s)",
-              child.exitValue(), files.logFile()), files.logTail(LOG_TAIL_LINES));
+          throw new StackLaunchException(
+              String.format(
+                  "Cannot start the stack: its process exited with code %d (see %s)",
+                  child.exitValue(), files.logFile()),
+              files.logTail(LOG_TAIL_LINES));
         }
         if (System.nanoTime() - deadline >= 0) {
           child.descendants().forEach(ProcessHandle::destroy);
           child.destroy();
-          throw new StackLaunchException(String.format(
-              "Cannot start the stack: not ready after %d s (see %s)", timeout.toSeconds(), files.logFile()),
+          throw new StackLaunchException(
+              String.format(
+                  "Cannot start the stack: not ready after %d s (see %s)",
+                  timeout.toSeconds(), files.logFile()),
               files.logTail(LOG_TAIL_LINES));
         }
         // Returns at once if the child dies; otherwise this is the polling interval for the files.
@@ -72,20 +77,27 @@ public final class StackLauncher {
           .redirectErrorStream(true)
           .start();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start the stack process " + command.get(0) + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot start the stack process " + command.get(0) + ": " + e.getMessage(), e);
     }
   }
 
   /** The command line of the child JVM. */
   static List<String> command(String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
-    // A new session: the stack must not receive the terminal's hangup or Ctrl-C meant for the caller.
-    setsid().ifPresent(setsid -> {
-      command.add(setsid);
-      command.add("--wait");
-    });
-    command.add(ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    // A new session: the stack must not receive the terminal's hangup or Ctrl-C meant for the
+    // caller.
+    setsid()
+        .ifPresent(
+            setsid -> {
+              command.add(setsid);
+              command.add("--wait");
+            });
+    command.add(
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (isInheritable(arg)) {
         command.add(arg);
@@ -98,7 +110,9 @@ public final class StackLauncher {
     return command;
   }
 
-  /** A debugger agent would clash on its port; every other flag (the --add-opens above all) is kept. */
+  /**
+   * A debugger agent would clash on its port; every other flag (the --add-opens above all) is kept.
+   */
   private static boolean isInheritable(String jvmArg) {
     return !jvmArg.startsWith("-agentlib:jdwp") && !jvmArg.startsWith("-Xrunjdwp");
   }

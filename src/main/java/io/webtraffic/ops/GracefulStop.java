@@ -24,7 +24,8 @@ public final class GracefulStop {
   }
 
   static void stopBetweenBatches(StreamingQuery query) {
-    LOG.info("Stopping after the current micro-batch (at most {} s; Ctrl-C again to abort)",
+    LOG.info(
+        "Stopping after the current micro-batch (at most {} s; Ctrl-C again to abort)",
         GRACE.toSeconds());
     long deadline = System.nanoTime() + GRACE.toNanos();
     try {

@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the first SIGINT or SIGTERM into a stop request, so a long run can flush, print its summary and end normally
- * (exit 0) instead of dying with records in flight. A second signal goes to the JVM's own handler and ends the process
- * at once. {@code sun.misc.Signal} (module jdk.unsupported, kept for exactly this) is reached reflectively so javac
- * does not flag it; where it is missing or refused, signals keep their default effect and a run ends without summary.
+ * Turns the first SIGINT or SIGTERM into a stop request, so a long run can flush, print its summary
+ * and end normally (exit 0) instead of dying with records in flight. A second signal goes to the
+ * JVM's own handler and ends the process at once. {@code sun.misc.Signal} (module jdk.unsupported,
+ * kept for exactly this) is reached reflectively so javac does not flag it; where it is missing or
+ * refused, signals keep their default effect and a run ends without summary.
  */
 public final class StopSignals implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
@@ -31,7 +32,8 @@ public final class StopSignals implements AutoCloseable {
   /**
    * Installs the handlers until {@link #close}.
    *
-   * @param onFirstSignal runs on the signal thread when the first signal arrives, e.g. to tell the user
+   * @param onFirstSignal runs on the signal thread when the first signal arrives, e.g. to tell the
+   *     user
    */
   public static StopSignals install(Runnable onFirstSignal) {
     StopSignals signals = new StopSignals(onFirstSignal);

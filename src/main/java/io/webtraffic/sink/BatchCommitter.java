@@ -19,7 +19,9 @@ import org.apache.spark.storage.StorageLevel;
  * by Spark re-running the batch: sinks that committed skip, the others complete.
  */
 public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
-  /** Spark sets this local property on the stream thread; it survives restarts from a checkpoint. */
+  /**
+   * Spark sets this local property on the stream thread; it survives restarts from a checkpoint.
+   */
   static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
   private final String checkpointLocation;
@@ -29,8 +31,13 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
   private final boolean upsertEvents;
   private final Consumer<BatchReport> reports;
 
-  public BatchCommitter(String checkpointLocation, IcebergSink iceberg, PostgresSink postgres,
-      TumblingWindows windows, boolean upsertEvents, Consumer<BatchReport> reports) {
+  public BatchCommitter(
+      String checkpointLocation,
+      IcebergSink iceberg,
+      PostgresSink postgres,
+      TumblingWindows windows,
+      boolean upsertEvents,
+      Consumer<BatchReport> reports) {
     this.checkpointLocation = checkpointLocation;
     this.iceberg = iceberg;
     this.postgres = postgres;
@@ -40,8 +47,14 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
   }
 
   /** One line of progress: what a batch read and where it went. */
-  public record BatchReport(long batchId, BatchCounts counts, IcebergSink.Written iceberg,
-      int postgresWindowRows, boolean postgresCommitted, Watermarks watermarks, long durationMs) {
+  public record BatchReport(
+      long batchId,
+      BatchCounts counts,
+      IcebergSink.Written iceberg,
+      int postgresWindowRows,
+      boolean postgresCommitted,
+      Watermarks watermarks,
+      long durationMs) {
 
     @Override
     public String toString() {
@@ -49,10 +62,21 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
           "batch %d: read %d | events %d | duplicates %d | filtered %d | late %d | dead-lettered %d"
               + " | iceberg events %d, late %d, dead %d, windows %d+%d | postgres window rows %d%s"
               + " | %d ms | watermark %s",
-          batchId, counts.read(), counts.events(), counts.duplicates(), counts.filtered(),
-          counts.late(), counts.dead(), iceberg.events(), iceberg.late(), iceberg.dead(),
-          iceberg.hostWindows(), iceberg.referrerWindows(), postgresWindowRows,
-          postgresCommitted ? "" : " (already committed)", durationMs,
+          batchId,
+          counts.read(),
+          counts.events(),
+          counts.duplicates(),
+          counts.filtered(),
+          counts.late(),
+          counts.dead(),
+          iceberg.events(),
+          iceberg.late(),
+          iceberg.dead(),
+          iceberg.hostWindows(),
+          iceberg.referrerWindows(),
+          postgresWindowRows,
+          postgresCommitted ? "" : " (already committed)",
+          durationMs,
           Instant.ofEpochMilli(watermarks.currentMs()));
     }
   }
@@ -69,17 +93,29 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
     batch.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> classified = null;
     try {
-      Dataset<Row> input = batch.where(col("kept_offset").isNull())
-          .drop("kept_partition", "kept_offset", "kept_fingerprint");
-      Dataset<Row> kept = batch.where(col("kept_offset").isNotNull())
-          .select(col("kept_partition").as("kafka_partition"), col("kept_offset").as("kafka_offset"));
-      classified = Classify.apply(input, kept, watermarks.lateThresholdMs())
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> input =
+          batch
+              .where(col("kept_offset").isNull())
+              .drop("kept_partition", "kept_offset", "kept_fingerprint");
+      Dataset<Row> kept =
+          batch
+              .where(col("kept_offset").isNotNull())
+              .select(
+                  col("kept_partition").as("kafka_partition"),
+                  col("kept_offset").as("kafka_offset"));
+      classified =
+          Classify.apply(input, kept, watermarks.lateThresholdMs())
+              .persist(StorageLevel.MEMORY_AND_DISK());
       BatchCounts counts = BatchCounts.of(classified);
       if (counts.keptButLate() > 0) {
-        throw new IllegalStateException("Cannot commit batch " + batchId + ": " + counts.keptButLate()
-            + " rows at or below the late threshold " + watermarks.lateThresholdMs()
-            + " passed Spark's deduplication; the job's watermark model is wrong");
+        throw new IllegalStateException(
+            "Cannot commit batch "
+                + batchId
+                + ": "
+                + counts.keptButLate()
+                + " rows at or below the late threshold "
+                + watermarks.lateThresholdMs()
+                + " passed Spark's deduplication; the job's watermark model is wrong");
       }
 
       IcebergSink.Written written =
@@ -89,12 +125,23 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       var hostWindows = windows.hitsByHost(events).collectAsList();
       var referrerWindows = windows.hitsByHostReferrer(events).collectAsList();
       Iterator<Row> eventRows = upsertEvents ? events.toLocalIterator() : null;
-      boolean committed = postgres.commit(queryId, batchId, counts, watermarks,
-          new PostgresSink.BatchRows(hostWindows, referrerWindows, eventRows));
+      boolean committed =
+          postgres.commit(
+              queryId,
+              batchId,
+              counts,
+              watermarks,
+              new PostgresSink.BatchRows(hostWindows, referrerWindows, eventRows));
 
-      reports.accept(new BatchReport(batchId, counts, written,
-          hostWindows.size() + referrerWindows.size(), committed, watermarks,
-          (System.nanoTime() - started) / 1_000_000));
+      reports.accept(
+          new BatchReport(
+              batchId,
+              counts,
+              written,
+              hostWindows.size() + referrerWindows.size(),
+              committed,
+              watermarks,
+              (System.nanoTime() - started) / 1_000_000));
     } finally {
       if (classified != null) {
         classified.unpersist();

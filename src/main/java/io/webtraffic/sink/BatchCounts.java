@@ -30,11 +30,14 @@ public record BatchCounts(
     Map<String, Long> deadBy = new TreeMap<>();
     Map<String, Long> filteredBy = new TreeMap<>();
     long keptButLate = 0;
-    for (Row r : classified
-        .groupBy(col("outcome"), coalesce(col("dead_reason"), col("filter_reason")).as("reason"),
-            col("kept"))
-        .count()
-        .collectAsList()) {
+    for (Row r :
+        classified
+            .groupBy(
+                col("outcome"),
+                coalesce(col("dead_reason"), col("filter_reason")).as("reason"),
+                col("kept"))
+            .count()
+            .collectAsList()) {
       String outcome = r.getString(0);
       long n = r.getLong(3);
       byOutcome.merge(outcome, n, Long::sum);
@@ -47,9 +50,15 @@ public record BatchCounts(
       }
     }
     long read = byOutcome.values().stream().mapToLong(Long::longValue).sum();
-    return new BatchCounts(read, byOutcome.getOrDefault(Classify.EVENT, 0L),
-        byOutcome.getOrDefault(Classify.DUPLICATE, 0L), byOutcome.getOrDefault(Classify.LATE, 0L),
-        byOutcome.getOrDefault(Classify.DEAD, 0L), byOutcome.getOrDefault(Classify.FILTERED, 0L),
-        deadBy, filteredBy, keptButLate);
+    return new BatchCounts(
+        read,
+        byOutcome.getOrDefault(Classify.EVENT, 0L),
+        byOutcome.getOrDefault(Classify.DUPLICATE, 0L),
+        byOutcome.getOrDefault(Classify.LATE, 0L),
+        byOutcome.getOrDefault(Classify.DEAD, 0L),
+        byOutcome.getOrDefault(Classify.FILTERED, 0L),
+        deadBy,
+        filteredBy,
+        keptButLate);
   }
 }

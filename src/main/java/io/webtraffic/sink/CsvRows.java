@@ -27,7 +27,9 @@ final class CsvRows {
     return sb.append('\n').toString();
   }
 
-  /** A Reader over lines produced lazily, so large batches stream through COPY without buffering. */
+  /**
+   * A Reader over lines produced lazily, so large batches stream through COPY without buffering.
+   */
   static <T> java.io.Reader reader(Iterator<T> rows, Function<T, String> toLine) {
     return new java.io.Reader() {
       private String current = "";

@@ -8,9 +8,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Appends one micro-batch to one Iceberg table exactly once. Each commit carries the streaming query
- * id and batch id in its snapshot summary (as Iceberg's own streaming sink does); a replayed batch
- * whose snapshot is already in the table's history is skipped.
+ * Appends one micro-batch to one Iceberg table exactly once. Each commit carries the streaming
+ * query id and batch id in its snapshot summary (as Iceberg's own streaming sink does); a replayed
+ * batch whose snapshot is already in the table's history is skipped.
  */
 final class IcebergAppend {
   static final String QUERY_ID = "pipeline.query-id";
@@ -56,7 +56,8 @@ final class IcebergAppend {
     try {
       return Spark3Util.loadIcebergTable(spark, table);
     } catch (Exception e) {
-      throw new IllegalStateException("Cannot load Iceberg table " + table + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot load Iceberg table " + table + ": " + e.getMessage(), e);
     }
   }
 }

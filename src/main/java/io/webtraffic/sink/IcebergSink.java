@@ -16,17 +16,33 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Writes one micro-batch to the Iceberg tables: events, late events, dead letters, and the tumbling
- * windows that this batch's watermark closed. Each table commit is idempotent on (query id, batch id),
- * so a batch replayed after a crash between two commits completes the missing ones only.
+ * windows that this batch's watermark closed. Each table commit is idempotent on (query id, batch
+ * id), so a batch replayed after a crash between two commits completes the missing ones only.
  *
  * <p>Closed windows are computed from the events table itself: once the watermark has passed a
  * window's end, every later event for it is late, so the table holds its final count.
  */
 public final class IcebergSink {
   private static final String[] EVENT_COLUMNS = {
-    "dedup_key", "event_time", "url", "referrer", "host", "ip", "user_agent", "ua_family",
-    "ua_major", "device_family", "os_family", "headers", "user_id", "academy_id", "event_id",
-    "payload", "kafka_partition", "kafka_offset", "kafka_timestamp"
+    "dedup_key",
+    "event_time",
+    "url",
+    "referrer",
+    "host",
+    "ip",
+    "user_agent",
+    "ua_family",
+    "ua_major",
+    "device_family",
+    "os_family",
+    "headers",
+    "user_id",
+    "academy_id",
+    "event_id",
+    "payload",
+    "kafka_partition",
+    "kafka_offset",
+    "kafka_timestamp"
   };
 
   private final IcebergSettings settings;
@@ -38,35 +54,72 @@ public final class IcebergSink {
   }
 
   /** Rows appended per table by this call (0 where the batch was already committed). */
-  public record Written(long events, long late, long dead, long hostWindows, long referrerWindows) {}
+  public record Written(
+      long events, long late, long dead, long hostWindows, long referrerWindows) {}
 
-  public Written commit(Dataset<Row> classified, BatchCounts counts, String queryId, long batchId,
+  public Written commit(
+      Dataset<Row> classified,
+      BatchCounts counts,
+      String queryId,
+      long batchId,
       Watermarks watermarks) {
-    long dead = appendIfAny(IcebergTables.DEAD_LETTERS, counts.dead(), deadLetters(classified, batchId),
-        queryId, batchId);
-    long late = appendIfAny(IcebergTables.LATE_EVENTS, counts.late(),
-        lateEvents(classified, batchId, watermarks.lateThresholdMs()), queryId, batchId);
-    long events = appendIfAny(IcebergTables.EVENTS, counts.events(),
-        events(classified, Classify.EVENT, batchId), queryId, batchId);
+    long dead =
+        appendIfAny(
+            IcebergTables.DEAD_LETTERS,
+            counts.dead(),
+            deadLetters(classified, batchId),
+            queryId,
+            batchId);
+    long late =
+        appendIfAny(
+            IcebergTables.LATE_EVENTS,
+            counts.late(),
+            lateEvents(classified, batchId, watermarks.lateThresholdMs()),
+            queryId,
+            batchId);
+    long events =
+        appendIfAny(
+            IcebergTables.EVENTS,
+            counts.events(),
+            events(classified, Classify.EVENT, batchId),
+            queryId,
+            batchId);
     long[] range = windows.closingRange(watermarks.previousMs(), watermarks.currentMs());
     long hostWindows = 0;
     long referrerWindows = 0;
     if (range.length == 2) {
-      Dataset<Row> closed = spark(classified).table(settings.table(IcebergTables.EVENTS))
-          .where(col("event_time").geq(timestamp_millis(lit(range[0])))
-              .and(col("event_time").lt(timestamp_millis(lit(range[1])))));
-      hostWindows = appendNew(IcebergTables.HITS_BY_HOST, windows.hitsByHost(closed), range,
-          new String[] {"window_start", "host"}, queryId, batchId);
-      referrerWindows = appendNew(IcebergTables.HITS_BY_HOST_REFERRER,
-          windows.hitsByHostReferrer(closed), range,
-          new String[] {"window_start", "host", "referrer"}, queryId, batchId);
+      Dataset<Row> closed =
+          spark(classified)
+              .table(settings.table(IcebergTables.EVENTS))
+              .where(
+                  col("event_time")
+                      .geq(timestamp_millis(lit(range[0])))
+                      .and(col("event_time").lt(timestamp_millis(lit(range[1])))));
+      hostWindows =
+          appendNew(
+              IcebergTables.HITS_BY_HOST,
+              windows.hitsByHost(closed),
+              range,
+              new String[] {"window_start", "host"},
+              queryId,
+              batchId);
+      referrerWindows =
+          appendNew(
+              IcebergTables.HITS_BY_HOST_REFERRER,
+              windows.hitsByHostReferrer(closed),
+              range,
+              new String[] {"window_start", "host", "referrer"},
+              queryId,
+              batchId);
     }
     return new Written(events, late, dead, hostWindows, referrerWindows);
   }
 
   static Dataset<Row> events(Dataset<Row> classified, String outcome, long batchId) {
     Column[] columns = Arrays.stream(EVENT_COLUMNS).map(c -> col(c)).toArray(Column[]::new);
-    return classified.where(col("outcome").equalTo(outcome)).select(columns)
+    return classified
+        .where(col("outcome").equalTo(outcome))
+        .select(columns)
         .withColumn("batch_id", lit(batchId));
   }
 
@@ -77,14 +130,21 @@ public final class IcebergSink {
   }
 
   private static Dataset<Row> deadLetters(Dataset<Row> classified, long batchId) {
-    return classified.where(col("outcome").equalTo(Classify.DEAD)).select(
-        col("raw_key"), col("raw_value"), col("kafka_topic"), col("kafka_partition"),
-        col("kafka_offset"), col("kafka_timestamp"), col("dead_reason").as("reason"),
-        lit(batchId).as("batch_id"));
+    return classified
+        .where(col("outcome").equalTo(Classify.DEAD))
+        .select(
+            col("raw_key"),
+            col("raw_value"),
+            col("kafka_topic"),
+            col("kafka_partition"),
+            col("kafka_offset"),
+            col("kafka_timestamp"),
+            col("dead_reason").as("reason"),
+            lit(batchId).as("batch_id"));
   }
 
-  private long appendIfAny(String table, long expected, Dataset<Row> rows, String queryId,
-      long batchId) {
+  private long appendIfAny(
+      String table, long expected, Dataset<Row> rows, String queryId, long batchId) {
     if (expected == 0) {
       return 0;
     }
@@ -92,25 +152,35 @@ public final class IcebergSink {
   }
 
   /**
-   * Appends the closed windows not yet in the table. A new checkpoint over old tables closes windows
-   * from the start of the events table; the anti-join keeps those windows from being written twice.
+   * Appends the closed windows not yet in the table. A new checkpoint over old tables closes
+   * windows from the start of the events table; the anti-join keeps those windows from being
+   * written twice.
    */
-  private long appendNew(String table, Dataset<Row> closedWindows, long[] range, String[] key,
-      String queryId, long batchId) {
+  private long appendNew(
+      String table,
+      Dataset<Row> closedWindows,
+      long[] range,
+      String[] key,
+      String queryId,
+      long batchId) {
     IcebergAppend append = new IcebergAppend(settings.table(table));
     if (append.lastCommittedBatch(spark(closedWindows), queryId) >= batchId) {
       return 0;
     }
-    Dataset<Row> existing = spark(closedWindows).table(settings.table(table))
-        .where(col("window_start").geq(timestamp_millis(lit(range[0]))))
-        .select(Arrays.stream(key).map(k -> col(k).as("x_" + k)).toArray(Column[]::new));
+    Dataset<Row> existing =
+        spark(closedWindows)
+            .table(settings.table(table))
+            .where(col("window_start").geq(timestamp_millis(lit(range[0]))))
+            .select(Arrays.stream(key).map(k -> col(k).as("x_" + k)).toArray(Column[]::new));
     Column same = lit(true);
     for (String k : key) {
       same = same.and(col(k).eqNullSafe(col("x_" + k)));
     }
-    Dataset<Row> fresh = closedWindows.join(existing, same, "left_anti")
-        .withColumn("batch_id", lit(batchId))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> fresh =
+        closedWindows
+            .join(existing, same, "left_anti")
+            .withColumn("batch_id", lit(batchId))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long n = fresh.count();
       if (n > 0) {

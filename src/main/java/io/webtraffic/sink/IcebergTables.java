@@ -15,24 +15,38 @@ public final class IcebergTables {
   public static final String HITS_BY_HOST = "hits_by_host";
   public static final String HITS_BY_HOST_REFERRER = "hits_by_host_referrer";
 
-  static final String EVENT_COLUMNS = String.join(",\n  ",
-      "dedup_key STRING NOT NULL",
-      "event_time TIMESTAMP NOT NULL",
-      "url STRING", "referrer STRING", "host STRING", "ip STRING",
-      "user_agent STRING", "ua_family STRING", "ua_major STRING", "device_family STRING",
-      "os_family STRING", "headers STRING", "user_id BIGINT", "academy_id BIGINT",
-      "event_id STRING",
-      "payload STRING COMMENT 'the record as received, unknown fields included'",
-      "kafka_partition INT", "kafka_offset BIGINT", "kafka_timestamp TIMESTAMP",
-      "batch_id BIGINT");
+  static final String EVENT_COLUMNS =
+      String.join(
+          ",\n  ",
+          "dedup_key STRING NOT NULL",
+          "event_time TIMESTAMP NOT NULL",
+          "url STRING",
+          "referrer STRING",
+          "host STRING",
+          "ip STRING",
+          "user_agent STRING",
+          "ua_family STRING",
+          "ua_major STRING",
+          "device_family STRING",
+          "os_family STRING",
+          "headers STRING",
+          "user_id BIGINT",
+          "academy_id BIGINT",
+          "event_id STRING",
+          "payload STRING COMMENT 'the record as received, unknown fields included'",
+          "kafka_partition INT",
+          "kafka_offset BIGINT",
+          "kafka_timestamp TIMESTAMP",
+          "batch_id BIGINT");
 
-  private static final String PROPERTIES = "TBLPROPERTIES ("
-      + "'format-version'='2', "
-      + "'write.spark.fanout.enabled'='true', "
-      + "'write.distribution-mode'='none', "
-      + "'write.metadata.delete-after-commit.enabled'='true', "
-      + "'write.metadata.previous-versions-max'='100', "
-      + "'commit.retry.num-retries'='10')";
+  private static final String PROPERTIES =
+      "TBLPROPERTIES ("
+          + "'format-version'='2', "
+          + "'write.spark.fanout.enabled'='true', "
+          + "'write.distribution-mode'='none', "
+          + "'write.metadata.delete-after-commit.enabled'='true', "
+          + "'write.metadata.previous-versions-max'='100', "
+          + "'commit.retry.num-retries'='10')";
 
   private final IcebergSettings settings;
 
@@ -42,29 +56,65 @@ public final class IcebergTables {
 
   public void createIfMissing(SparkSession spark) {
     String timePartition = settings.partitionBy().equals("day") ? "days" : "hours";
-    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + settings.catalogName() + "." + settings.namespace());
+    spark.sql(
+        "CREATE NAMESPACE IF NOT EXISTS " + settings.catalogName() + "." + settings.namespace());
     create(spark, EVENTS, EVENT_COLUMNS, timePartition + "(event_time)");
-    create(spark, LATE_EVENTS, EVENT_COLUMNS
-        + ",\n  watermark TIMESTAMP COMMENT 'the watermark the event missed'"
-        + ",\n  lateness_ms BIGINT COMMENT 'watermark minus event_time'",
+    create(
+        spark,
+        LATE_EVENTS,
+        EVENT_COLUMNS
+            + ",\n  watermark TIMESTAMP COMMENT 'the watermark the event missed'"
+            + ",\n  lateness_ms BIGINT COMMENT 'watermark minus event_time'",
         "days(event_time)");
-    create(spark, DEAD_LETTERS, String.join(",\n  ",
-        "raw_key BINARY", "raw_value BINARY COMMENT 'the Kafka record value, byte for byte'",
-        "kafka_topic STRING", "kafka_partition INT", "kafka_offset BIGINT",
-        "kafka_timestamp TIMESTAMP", "reason STRING", "batch_id BIGINT"),
+    create(
+        spark,
+        DEAD_LETTERS,
+        String.join(
+            ",\n  ",
+            "raw_key BINARY",
+            "raw_value BINARY COMMENT 'the Kafka record value, byte for byte'",
+            "kafka_topic STRING",
+            "kafka_partition INT",
+            "kafka_offset BIGINT",
+            "kafka_timestamp TIMESTAMP",
+            "reason STRING",
+            "batch_id BIGINT"),
         "days(kafka_timestamp)");
-    create(spark, HITS_BY_HOST, String.join(",\n  ",
-        "window_start TIMESTAMP NOT NULL", "window_end TIMESTAMP NOT NULL", "host STRING",
-        "hits BIGINT NOT NULL", "batch_id BIGINT"),
+    create(
+        spark,
+        HITS_BY_HOST,
+        String.join(
+            ",\n  ",
+            "window_start TIMESTAMP NOT NULL",
+            "window_end TIMESTAMP NOT NULL",
+            "host STRING",
+            "hits BIGINT NOT NULL",
+            "batch_id BIGINT"),
         "days(window_start)");
-    create(spark, HITS_BY_HOST_REFERRER, String.join(",\n  ",
-        "window_start TIMESTAMP NOT NULL", "window_end TIMESTAMP NOT NULL", "host STRING",
-        "referrer STRING", "hits BIGINT NOT NULL", "batch_id BIGINT"),
+    create(
+        spark,
+        HITS_BY_HOST_REFERRER,
+        String.join(
+            ",\n  ",
+            "window_start TIMESTAMP NOT NULL",
+            "window_end TIMESTAMP NOT NULL",
+            "host STRING",
+            "referrer STRING",
+            "hits BIGINT NOT NULL",
+            "batch_id BIGINT"),
         "days(window_start)");
   }
 
   private void create(SparkSession spark, String table, String columns, String partitioning) {
-    spark.sql("CREATE TABLE IF NOT EXISTS " + settings.table(table) + " (\n  " + columns + ")\n"
-        + "USING iceberg PARTITIONED BY (" + partitioning + ")\n" + PROPERTIES);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + settings.table(table)
+            + " (\n  "
+            + columns
+            + ")\n"
+            + "USING iceberg PARTITIONED BY ("
+            + partitioning
+            + ")\n"
+            + PROPERTIES);
   }
 }

@@ -1,6 +1,5 @@
 package io.webtraffic.sink;
 
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import java.io.IOException;
@@ -20,8 +19,9 @@ import org.postgresql.PGConnection;
 /**
  * Writes one micro-batch to PostgreSQL in a single transaction: window increments, optionally the
  * clean events, the batch's accounting row and the ledger row (query id, sink, batch id). A batch
- * whose ledger row exists was committed before and is skipped, so window increments are applied once.
- * Rows travel by COPY into temporary staging tables and are merged with one statement per table.
+ * whose ledger row exists was committed before and is skipped, so window increments are applied
+ * once. Rows travel by COPY into temporary staging tables and are merged with one statement per
+ * table.
  */
 public final class PostgresSink {
   static final String SINK = "postgres";
@@ -40,42 +40,67 @@ public final class PostgresSink {
 
   public void createTablesIfMissing() {
     String s = settings.schema();
-    try (Connection c = connect(); Statement st = c.createStatement()) {
+    try (Connection c = connect();
+        Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS " + s);
-      st.execute("CREATE TABLE IF NOT EXISTS " + s + ".hits_by_host ("
-          + "window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, host text NOT NULL,"
-          + " hits bigint NOT NULL, last_batch_id bigint NOT NULL,"
-          + " PRIMARY KEY (window_start, host))");
-      st.execute("CREATE TABLE IF NOT EXISTS " + s + ".hits_by_host_referrer ("
-          + "window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, host text NOT NULL,"
-          + " referrer text NOT NULL, hits bigint NOT NULL, last_batch_id bigint NOT NULL,"
-          + " PRIMARY KEY (window_start, host, referrer))");
-      st.execute("COMMENT ON COLUMN " + s + ".hits_by_host_referrer.referrer IS"
-          + " 'empty string when the request had no referrer'");
-      st.execute("CREATE TABLE IF NOT EXISTS " + s + ".processed_events ("
-          + "dedup_key text PRIMARY KEY, event_time timestamptz NOT NULL, url text, referrer text,"
-          + " host text, ip text, ua_family text, device_family text, os_family text,"
-          + " user_id bigint, academy_id bigint, kafka_partition int, kafka_offset bigint,"
-          + " batch_id bigint NOT NULL)");
-      st.execute("CREATE TABLE IF NOT EXISTS " + s + ".pipeline_ledger ("
-          + "query_id text NOT NULL, sink text NOT NULL, batch_id bigint NOT NULL,"
-          + " committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (query_id, sink, batch_id))");
-      st.execute("CREATE TABLE IF NOT EXISTS " + s + ".pipeline_batches ("
-          + "query_id text NOT NULL, batch_id bigint NOT NULL, job_name text NOT NULL,"
-          + " records_read bigint NOT NULL, events bigint NOT NULL, duplicates bigint NOT NULL,"
-          + " late bigint NOT NULL, dead_lettered bigint NOT NULL, filtered bigint NOT NULL,"
-          + " dead_by_reason jsonb NOT NULL, filtered_by_reason jsonb NOT NULL,"
-          + " late_threshold timestamptz NOT NULL, watermark timestamptz NOT NULL,"
-          + " committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (query_id, batch_id))");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + s
+              + ".hits_by_host ("
+              + "window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, host text NOT NULL,"
+              + " hits bigint NOT NULL, last_batch_id bigint NOT NULL,"
+              + " PRIMARY KEY (window_start, host))");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + s
+              + ".hits_by_host_referrer ("
+              + "window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, host text NOT NULL,"
+              + " referrer text NOT NULL, hits bigint NOT NULL, last_batch_id bigint NOT NULL,"
+              + " PRIMARY KEY (window_start, host, referrer))");
+      st.execute(
+          "COMMENT ON COLUMN "
+              + s
+              + ".hits_by_host_referrer.referrer IS"
+              + " 'empty string when the request had no referrer'");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + s
+              + ".processed_events ("
+              + "dedup_key text PRIMARY KEY, event_time timestamptz NOT NULL, url text, referrer text,"
+              + " host text, ip text, ua_family text, device_family text, os_family text,"
+              + " user_id bigint, academy_id bigint, kafka_partition int, kafka_offset bigint,"
+              + " batch_id bigint NOT NULL)");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + s
+              + ".pipeline_ledger ("
+              + "query_id text NOT NULL, sink text NOT NULL, batch_id bigint NOT NULL,"
+              + " committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (query_id, sink, batch_id))");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + s
+              + ".pipeline_batches ("
+              + "query_id text NOT NULL, batch_id bigint NOT NULL, job_name text NOT NULL,"
+              + " records_read bigint NOT NULL, events bigint NOT NULL, duplicates bigint NOT NULL,"
+              + " late bigint NOT NULL, dead_lettered bigint NOT NULL, filtered bigint NOT NULL,"
+              + " dead_by_reason jsonb NOT NULL, filtered_by_reason jsonb NOT NULL,"
+              + " late_threshold timestamptz NOT NULL, watermark timestamptz NOT NULL,"
+              + " committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (query_id, batch_id))");
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot create PostgreSQL tables in schema " + s + " at "
-          + settings.url() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot create PostgreSQL tables in schema "
+              + s
+              + " at "
+              + settings.url()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   /** Returns false when the ledger shows the batch was committed before. */
-  public boolean commit(String queryId, long batchId, BatchCounts counts, Watermarks watermarks,
-      BatchRows rows) {
+  public boolean commit(
+      String queryId, long batchId, BatchCounts counts, Watermarks watermarks, BatchRows rows) {
     String s = settings.schema();
     try (Connection c = connect()) {
       c.setAutoCommit(false);
@@ -88,10 +113,14 @@ public final class PostgresSink {
         if (rows.events() != null) {
           mergeEvents(c, rows.events(), batchId);
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + ".pipeline_batches"
-            + " (query_id, batch_id, job_name, records_read, events, duplicates, late, dead_lettered,"
-            + " filtered, dead_by_reason, filtered_by_reason, late_threshold, watermark)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + s
+                    + ".pipeline_batches"
+                    + " (query_id, batch_id, job_name, records_read, events, duplicates, late, dead_lettered,"
+                    + " filtered, dead_by_reason, filtered_by_reason, late_threshold, watermark)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
           ps.setString(1, queryId);
           ps.setLong(2, batchId);
           ps.setString(3, jobName);
@@ -107,8 +136,11 @@ public final class PostgresSink {
           ps.setTimestamp(13, new Timestamp(watermarks.currentMs()));
           ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO " + s + ".pipeline_ledger (query_id, sink, batch_id) VALUES (?, ?, ?)")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + s
+                    + ".pipeline_ledger (query_id, sink, batch_id) VALUES (?, ?, ?)")) {
           ps.setString(1, queryId);
           ps.setString(2, SINK);
           ps.setLong(3, batchId);
@@ -121,14 +153,23 @@ public final class PostgresSink {
         throw e;
       }
     } catch (SQLException | IOException e) {
-      throw new IllegalStateException("Cannot commit batch " + batchId + " to PostgreSQL at "
-          + settings.url() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot commit batch "
+              + batchId
+              + " to PostgreSQL at "
+              + settings.url()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   private boolean alreadyCommitted(Connection c, String queryId, long batchId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + settings.schema()
-        + ".pipeline_ledger WHERE query_id = ? AND sink = ? AND batch_id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM "
+                + settings.schema()
+                + ".pipeline_ledger WHERE query_id = ? AND sink = ? AND batch_id = ?")) {
       ps.setString(1, queryId);
       ps.setString(2, SINK);
       ps.setLong(3, batchId);
@@ -142,25 +183,42 @@ public final class PostgresSink {
       throws SQLException, IOException {
     String s = settings.schema();
     try (Statement st = c.createStatement()) {
-      st.execute("CREATE TEMP TABLE stage_hits_by_host (window_start timestamptz,"
-          + " window_end timestamptz, host text, hits bigint) ON COMMIT DROP");
-      st.execute("CREATE TEMP TABLE stage_hits_by_host_referrer (window_start timestamptz,"
-          + " window_end timestamptz, host text, referrer text, hits bigint) ON COMMIT DROP");
+      st.execute(
+          "CREATE TEMP TABLE stage_hits_by_host (window_start timestamptz,"
+              + " window_end timestamptz, host text, hits bigint) ON COMMIT DROP");
+      st.execute(
+          "CREATE TEMP TABLE stage_hits_by_host_referrer (window_start timestamptz,"
+              + " window_end timestamptz, host text, referrer text, hits bigint) ON COMMIT DROP");
     }
-    copy(c, "stage_hits_by_host", rows.hostWindows().iterator(),
+    copy(
+        c,
+        "stage_hits_by_host",
+        rows.hostWindows().iterator(),
         r -> CsvRows.line(r.get(0), r.get(1), r.get(2), r.get(3)));
-    copy(c, "stage_hits_by_host_referrer", rows.referrerWindows().iterator(),
+    copy(
+        c,
+        "stage_hits_by_host_referrer",
+        rows.referrerWindows().iterator(),
         r -> CsvRows.line(r.get(0), r.get(1), r.get(2), r.isNullAt(3) ? "" : r.get(3), r.get(4)));
     try (Statement st = c.createStatement()) {
-      st.executeUpdate("INSERT INTO " + s + ".hits_by_host AS t"
-          + " SELECT window_start, window_end, host, hits, " + batchId + " FROM stage_hits_by_host"
-          + " ON CONFLICT (window_start, host) DO UPDATE"
-          + " SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
-      st.executeUpdate("INSERT INTO " + s + ".hits_by_host_referrer AS t"
-          + " SELECT window_start, window_end, host, referrer, hits, " + batchId
-          + " FROM stage_hits_by_host_referrer"
-          + " ON CONFLICT (window_start, host, referrer) DO UPDATE"
-          + " SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
+      st.executeUpdate(
+          "INSERT INTO "
+              + s
+              + ".hits_by_host AS t"
+              + " SELECT window_start, window_end, host, hits, "
+              + batchId
+              + " FROM stage_hits_by_host"
+              + " ON CONFLICT (window_start, host) DO UPDATE"
+              + " SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
+      st.executeUpdate(
+          "INSERT INTO "
+              + s
+              + ".hits_by_host_referrer AS t"
+              + " SELECT window_start, window_end, host, referrer, hits, "
+              + batchId
+              + " FROM stage_hits_by_host_referrer"
+              + " ON CONFLICT (window_start, host, referrer) DO UPDATE"
+              + " SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
     }
   }
 
@@ -170,26 +228,49 @@ public final class PostgresSink {
     try (Statement st = c.createStatement()) {
       st.execute("CREATE TEMP TABLE stage_events (LIKE " + s + ".processed_events) ON COMMIT DROP");
     }
-    copy(c, "stage_events", events, r -> CsvRows.line(
-        r.getAs("dedup_key"), r.getAs("event_time"), r.getAs("url"), r.getAs("referrer"),
-        r.getAs("host"), r.getAs("ip"), r.getAs("ua_family"), r.getAs("device_family"),
-        r.getAs("os_family"), r.getAs("user_id"), r.getAs("academy_id"),
-        r.getAs("kafka_partition"), r.getAs("kafka_offset"), batchId));
+    copy(
+        c,
+        "stage_events",
+        events,
+        r ->
+            CsvRows.line(
+                r.getAs("dedup_key"),
+                r.getAs("event_time"),
+                r.getAs("url"),
+                r.getAs("referrer"),
+                r.getAs("host"),
+                r.getAs("ip"),
+                r.getAs("ua_family"),
+                r.getAs("device_family"),
+                r.getAs("os_family"),
+                r.getAs("user_id"),
+                r.getAs("academy_id"),
+                r.getAs("kafka_partition"),
+                r.getAs("kafka_offset"),
+                batchId));
     try (Statement st = c.createStatement()) {
-      st.executeUpdate("INSERT INTO " + s + ".processed_events SELECT * FROM stage_events"
-          + " ON CONFLICT (dedup_key) DO UPDATE SET event_time = EXCLUDED.event_time,"
-          + " url = EXCLUDED.url, referrer = EXCLUDED.referrer, host = EXCLUDED.host,"
-          + " ip = EXCLUDED.ip, ua_family = EXCLUDED.ua_family,"
-          + " device_family = EXCLUDED.device_family, os_family = EXCLUDED.os_family,"
-          + " user_id = EXCLUDED.user_id, academy_id = EXCLUDED.academy_id,"
-          + " kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset,"
-          + " batch_id = EXCLUDED.batch_id");
+      st.executeUpdate(
+          "INSERT INTO "
+              + s
+              + ".processed_events SELECT * FROM stage_events"
+              + " ON CONFLICT (dedup_key) DO UPDATE SET event_time = EXCLUDED.event_time,"
+              + " url = EXCLUDED.url, referrer = EXCLUDED.referrer, host = EXCLUDED.host,"
+              + " ip = EXCLUDED.ip, ua_family = EXCLUDED.ua_family,"
+              + " device_family = EXCLUDED.device_family, os_family = EXCLUDED.os_family,"
+              + " user_id = EXCLUDED.user_id, academy_id = EXCLUDED.academy_id,"
+              + " kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset,"
+              + " batch_id = EXCLUDED.batch_id");
     }
   }
 
-  private static void copy(Connection c, String table, Iterator<Row> rows,
-      java.util.function.Function<Row, String> toLine) throws SQLException, IOException {
-    c.unwrap(PGConnection.class).getCopyAPI()
+  private static void copy(
+      Connection c,
+      String table,
+      Iterator<Row> rows,
+      java.util.function.Function<Row, String> toLine)
+      throws SQLException, IOException {
+    c.unwrap(PGConnection.class)
+        .getCopyAPI()
         .copyIn("COPY " + table + " FROM STDIN (FORMAT csv)", CsvRows.reader(rows, toLine));
   }
 

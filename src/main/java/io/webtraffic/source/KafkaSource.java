@@ -28,7 +28,9 @@ public final class KafkaSource {
     o.put("kafka.bootstrap.servers", settings.bootstrapServers());
     o.put("subscribe", settings.topic());
     if (settings.startingPosition().isTimestamp()) {
-      o.put("startingTimestamp", String.valueOf(settings.startingPosition().timestamp().toEpochMilli()));
+      o.put(
+          "startingTimestamp",
+          String.valueOf(settings.startingPosition().timestamp().toEpochMilli()));
     } else {
       o.put("startingOffsets", settings.startingPosition().offsets());
     }
@@ -46,13 +48,18 @@ public final class KafkaSource {
     Map<String, String> o = new LinkedHashMap<>();
     o.put("security.protocol", settings.securityProtocol());
     if (settings.securityProtocol().startsWith("SASL")) {
-      String module = settings.saslMechanism().equals("PLAIN")
-          ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-          : "org.apache.kafka.common.security.scram.ScramLoginModule";
+      String module =
+          settings.saslMechanism().equals("PLAIN")
+              ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+              : "org.apache.kafka.common.security.scram.ScramLoginModule";
       o.put("sasl.mechanism", settings.saslMechanism());
-      o.put("sasl.jaas.config", String.format("%s required username=\"%s\" password=\"%s\";",
-          module, jaasQuote(settings.saslUsername().orElseThrow().value()),
-          jaasQuote(settings.saslPassword().orElseThrow().value())));
+      o.put(
+          "sasl.jaas.config",
+          String.format(
+              "%s required username=\"%s\" password=\"%s\";",
+              module,
+              jaasQuote(settings.saslUsername().orElseThrow().value()),
+              jaasQuote(settings.saslPassword().orElseThrow().value())));
     }
     return o;
   }

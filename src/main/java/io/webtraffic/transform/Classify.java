@@ -32,16 +32,19 @@ public final class Classify {
    * @param lateThresholdMs the watermark Spark drops rows at or below in this batch
    */
   public static Dataset<Row> apply(Dataset<Row> input, Dataset<Row> kept, long lateThresholdMs) {
-    Dataset<Row> keptFlags = kept
-        .select(col("kafka_partition").as("k_partition"), col("kafka_offset").as("k_offset"))
-        .withColumn("kept", lit(true));
+    Dataset<Row> keptFlags =
+        kept.select(col("kafka_partition").as("k_partition"), col("kafka_offset").as("k_offset"))
+            .withColumn("kept", lit(true));
     Column late = col("event_time").leq(timestamp_millis(lit(lateThresholdMs)));
     return input
-        .join(broadcast(keptFlags),
-            col("kafka_partition").equalTo(col("k_partition"))
+        .join(
+            broadcast(keptFlags),
+            col("kafka_partition")
+                .equalTo(col("k_partition"))
                 .and(col("kafka_offset").equalTo(col("k_offset"))),
             "left")
-        .withColumn("outcome",
+        .withColumn(
+            "outcome",
             when(col("dead_reason").isNotNull(), lit(DEAD))
                 .when(col("filter_reason").isNotNull(), lit(FILTERED))
                 .when(late, lit(LATE))

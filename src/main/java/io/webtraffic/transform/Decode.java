@@ -14,14 +14,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Decodes Kafka records into event columns and names why a record cannot be used
- * ({@code dead_reason}, null for a good record). Nothing is dropped here: the raw bytes and the Kafka
+ * Decodes Kafka records into event columns and names why a record cannot be used ({@code
+ * dead_reason}, null for a good record). Nothing is dropped here: the raw bytes and the Kafka
  * coordinates travel with every row so a dead letter can be traced and replayed.
  *
- * <p>A record is dead when it is empty, not a JSON object, lacks a required field, has an
- * {@code event_time} that is not an ISO-8601 instant with a zone, or claims a time further after its
- * Kafka timestamp than {@code maxFutureSkew}. The last check uses the Kafka timestamp, not the clock,
- * so a replayed batch decides exactly as the first run did, and one skewed clock cannot drag the
+ * <p>A record is dead when it is empty, not a JSON object, lacks a required field, has an {@code
+ * event_time} that is not an ISO-8601 instant with a zone, or claims a time further after its Kafka
+ * timestamp than {@code maxFutureSkew}. The last check uses the Kafka timestamp, not the clock, so
+ * a replayed batch decides exactly as the first run did, and one skewed clock cannot drag the
  * watermark into the future.
  */
 public final class Decode {
@@ -38,30 +38,38 @@ public final class Decode {
   /** Kafka source columns in; event columns, Kafka coordinates, raw bytes and dead_reason out. */
   public Dataset<Row> apply(Dataset<Row> kafka) {
     Column payload = col("value").cast("string");
-    Dataset<Row> parsed = kafka.select(
-        col("key").as("raw_key"),
-        col("value").as("raw_value"),
-        payload.as("payload"),
-        col("topic").as("kafka_topic"),
-        col("partition").as("kafka_partition"),
-        col("offset").as("kafka_offset"),
-        col("timestamp").as("kafka_timestamp"),
-        from_json(payload, EventSchema.EVENT, Map.of(
-            "mode", "PERMISSIVE", "columnNameOfCorruptRecord", EventSchema.CORRUPT)).as("e"));
+    Dataset<Row> parsed =
+        kafka.select(
+            col("key").as("raw_key"),
+            col("value").as("raw_value"),
+            payload.as("payload"),
+            col("topic").as("kafka_topic"),
+            col("partition").as("kafka_partition"),
+            col("offset").as("kafka_offset"),
+            col("timestamp").as("kafka_timestamp"),
+            from_json(
+                    payload,
+                    EventSchema.EVENT,
+                    Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", EventSchema.CORRUPT))
+                .as("e"));
 
     Column eventTimeText = col("e.event_time");
     Column eventTime = when(eventTimeText.rlike(ISO_INSTANT), eventTimeText.cast("timestamp"));
     Column latestAccepted =
         col("kafka_timestamp").plus(expr("INTERVAL " + maxFutureSkew.toMillis() + " MILLISECONDS"));
 
-    Column reason = when(col("raw_value").isNull().or(expr("length(raw_value) = 0")), lit("empty_record"))
-        .when(col("e").isNull().or(col("e." + EventSchema.CORRUPT).isNotNull()), lit("malformed_json"));
+    Column reason =
+        when(col("raw_value").isNull().or(expr("length(raw_value) = 0")), lit("empty_record"))
+            .when(
+                col("e").isNull().or(col("e." + EventSchema.CORRUPT).isNotNull()),
+                lit("malformed_json"));
     for (String field : EventSchema.REQUIRED) {
       reason = reason.when(col("e." + field).isNull(), lit("missing_field:" + field));
     }
-    reason = reason
-        .when(eventTime.isNull(), lit("bad_event_time"))
-        .when(eventTime.gt(latestAccepted), lit("future_event_time"));
+    reason =
+        reason
+            .when(eventTime.isNull(), lit("bad_event_time"))
+            .when(eventTime.gt(latestAccepted), lit("future_event_time"));
 
     return parsed.select(
         col("e.url").as("url"),
@@ -86,7 +94,12 @@ public final class Decode {
 
   /** A unique, never-colliding id for a record that is not an event. */
   static Column recordId() {
-    return concat(lit("x:"), col("kafka_topic"), lit("/"), col("kafka_partition"), lit("/"),
+    return concat(
+        lit("x:"),
+        col("kafka_topic"),
+        lit("/"),
+        col("kafka_partition"),
+        lit("/"),
         col("kafka_offset"));
   }
 }

@@ -15,7 +15,9 @@ public final class EnrichUserAgent {
 
   public Dataset<Row> apply(Dataset<Row> events) {
     return events
-        .withColumn("ua", from_json(col("user_agent"), EventSchema.USER_AGENT, Map.of("mode", "PERMISSIVE")))
+        .withColumn(
+            "ua",
+            from_json(col("user_agent"), EventSchema.USER_AGENT, Map.of("mode", "PERMISSIVE")))
         .withColumn("ua_family", col("ua.family"))
         .withColumn("ua_major", col("ua.major"))
         .withColumn("device_family", col("ua.device.family"))

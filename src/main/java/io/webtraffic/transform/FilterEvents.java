@@ -34,8 +34,11 @@ public final class FilterEvents {
       reason = reason.when(path().isin(rules.healthCheckPaths().toArray()), lit("health_check"));
     }
     if (!rules.botUserAgentPattern().isEmpty()) {
-      reason = reason.when(coalesce(col("ua_family"), col("user_agent"), lit(""))
-          .rlike(rules.botUserAgentPattern()), lit("bot"));
+      reason =
+          reason.when(
+              coalesce(col("ua_family"), col("user_agent"), lit(""))
+                  .rlike(rules.botUserAgentPattern()),
+              lit("bot"));
     }
     List<String> hosts = rules.allowedHosts().stream().map(String::toLowerCase).toList();
     if (!hosts.isEmpty()) {

@@ -10,8 +10,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Tumbling event-time windows of hits by host and by host + referrer (the two aggregates of the Flink
- * job this replaces). The same function serves a micro-batch's new events (increments for
+ * Tumbling event-time windows of hits by host and by host + referrer (the two aggregates of the
+ * Flink job this replaces). The same function serves a micro-batch's new events (increments for
  * PostgreSQL) and a closed time range of the events table (final rows for Iceberg).
  */
 public final class TumblingWindows {
@@ -29,23 +29,32 @@ public final class TumblingWindows {
     return events
         .groupBy(window(col("event_time"), size.toMillis() + " milliseconds").as("w"), col("host"))
         .agg(count(lit(1)).as("hits"))
-        .select(col("w.start").as("window_start"), col("w.end").as("window_end"), col("host"),
+        .select(
+            col("w.start").as("window_start"),
+            col("w.end").as("window_end"),
+            col("host"),
             col("hits"));
   }
 
   public Dataset<Row> hitsByHostReferrer(Dataset<Row> events) {
     return events
-        .groupBy(window(col("event_time"), size.toMillis() + " milliseconds").as("w"), col("host"),
+        .groupBy(
+            window(col("event_time"), size.toMillis() + " milliseconds").as("w"),
+            col("host"),
             col("referrer"))
         .agg(count(lit(1)).as("hits"))
-        .select(col("w.start").as("window_start"), col("w.end").as("window_end"), col("host"),
-            col("referrer"), col("hits"));
+        .select(
+            col("w.start").as("window_start"),
+            col("w.end").as("window_end"),
+            col("host"),
+            col("referrer"),
+            col("hits"));
   }
 
   /**
-   * The event-time range [from, to) of the windows that close when the watermark moves from
-   * {@code previousMs} to {@code currentMs}: those ending in (previousMs, currentMs]. Empty when no
-   * window end lies in between.
+   * The event-time range [from, to) of the windows that close when the watermark moves from {@code
+   * previousMs} to {@code currentMs}: those ending in (previousMs, currentMs]. Empty when no window
+   * end lies in between.
    */
   public long[] closingRange(long previousMs, long currentMs) {
     long sizeMs = size.toMillis();

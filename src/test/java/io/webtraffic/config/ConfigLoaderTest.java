@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
   @TempDir Path home;
 
-  PipelineConfig load(Map<String, String> env, Map<String, String> flags, String file) throws IOException {
+  PipelineConfig load(Map<String, String> env, Map<String, String> flags, String file)
+      throws IOException {
     Optional<Path> path = Optional.empty();
     if (file != null) {
       path = Optional.of(Files.writeString(home.resolve("job.conf"), file));
@@ -41,9 +42,11 @@ class ConfigLoaderTest {
 
   @Test
   void flagsBeatEnvironmentBeatsFileBeatsDefaults() throws IOException {
-    String file = "pipeline.kafka.topic = from-file\npipeline.trigger = \"1 minute\"\n"
-        + "pipeline.iceberg.namespace = filens\n";
-    Map<String, String> env = Map.of("PIPELINE_KAFKA_TOPIC", "from-env", "PIPELINE_TRIGGER", "30 seconds");
+    String file =
+        "pipeline.kafka.topic = from-file\npipeline.trigger = \"1 minute\"\n"
+            + "pipeline.iceberg.namespace = filens\n";
+    Map<String, String> env =
+        Map.of("PIPELINE_KAFKA_TOPIC", "from-env", "PIPELINE_TRIGGER", "30 seconds");
     PipelineConfig c = load(env, Map.of("trigger", "availableNow"), file);
     assertTrue(c.trigger().availableNow(), "flag wins");
     assertEquals("from-env", c.kafka().topic(), "environment beats the file");
@@ -59,38 +62,54 @@ class ConfigLoaderTest {
 
   @Test
   void aBadTriggerNamesTheKeyAndWhatIsAllowed() {
-    assertEquals("Invalid pipeline.trigger: '10 parsecs' (allowed: availableNow, or a processing-time"
-        + " interval such as '500 ms', '5 seconds', '1 minute'; set with --trigger, PIPELINE_TRIGGER or"
-        + " trigger in the config file)", error(Map.of(), Map.of("trigger", "10 parsecs"), null));
+    assertEquals(
+        "Invalid pipeline.trigger: '10 parsecs' (allowed: availableNow, or a processing-time"
+            + " interval such as '500 ms', '5 seconds', '1 minute'; set with --trigger, PIPELINE_TRIGGER or"
+            + " trigger in the config file)",
+        error(Map.of(), Map.of("trigger", "10 parsecs"), null));
   }
 
   @Test
   void badValuesAreRefusedWithTheKeyName() {
-    assertEquals("Invalid pipeline.iceberg.catalog-type: 'glue' (allowed: hadoop, jdbc, rest)",
+    assertEquals(
+        "Invalid pipeline.iceberg.catalog-type: 'glue' (allowed: hadoop, jdbc, rest)",
         error(Map.of(), Map.of("iceberg.catalog-type", "glue"), null));
-    assertEquals("Invalid pipeline.kafka.starting-position: 'yesterday' (allowed: earliest, latest,"
-        + " timestamp:<ISO-8601 instant such as 2026-11-20T09:00:00Z>, or a JSON offsets object such as"
-        + " {\"web-events\":{\"0\":42}})", error(Map.of(), Map.of("kafka.starting-position", "yesterday"), null));
-    assertEquals("Invalid pipeline.event-time.watermark-delay: '0s' (must be a positive duration such as"
-        + " '10 minutes')", error(Map.of(), Map.of("event-time.watermark-delay", "0s"), null));
-    assertTrue(error(Map.of(), Map.of("filter.bot-user-agent-pattern", "(unclosed"), null)
-        .startsWith("Invalid pipeline.filter.bot-user-agent-pattern: '(unclosed' (not a valid Java regular"));
-    assertEquals("Invalid pipeline.iceberg.catalog-uri: '' (required when pipeline.iceberg.catalog-type is"
-        + " jdbc)", error(Map.of(), Map.of("iceberg.catalog-type", "jdbc"), null));
+    assertEquals(
+        "Invalid pipeline.kafka.starting-position: 'yesterday' (allowed: earliest, latest,"
+            + " timestamp:<ISO-8601 instant such as 2026-11-20T09:00:00Z>, or a JSON offsets object such as"
+            + " {\"web-events\":{\"0\":42}})",
+        error(Map.of(), Map.of("kafka.starting-position", "yesterday"), null));
+    assertEquals(
+        "Invalid pipeline.event-time.watermark-delay: '0s' (must be a positive duration such as"
+            + " '10 minutes')",
+        error(Map.of(), Map.of("event-time.watermark-delay", "0s"), null));
+    assertTrue(
+        error(Map.of(), Map.of("filter.bot-user-agent-pattern", "(unclosed"), null)
+            .startsWith(
+                "Invalid pipeline.filter.bot-user-agent-pattern: '(unclosed' (not a valid Java regular"));
+    assertEquals(
+        "Invalid pipeline.iceberg.catalog-uri: '' (required when pipeline.iceberg.catalog-type is"
+            + " jdbc)",
+        error(Map.of(), Map.of("iceberg.catalog-type", "jdbc"), null));
   }
 
   @Test
   void unknownKeysAreRejected() {
-    assertEquals("Unknown setting 'kafka.topics' (from flag --set kafka.topics); known settings are"
-        + " listed in pipeline-defaults.conf", error(Map.of(), Map.of("kafka.topics", "x"), null));
-    assertTrue(error(Map.of(), Map.of(), "pipeline.trigerr = \"5 seconds\"")
-        .startsWith("Unknown setting 'trigerr' (from config file "));
+    assertEquals(
+        "Unknown setting 'kafka.topics' (from flag --set kafka.topics); known settings are"
+            + " listed in pipeline-defaults.conf",
+        error(Map.of(), Map.of("kafka.topics", "x"), null));
+    assertTrue(
+        error(Map.of(), Map.of(), "pipeline.trigerr = \"5 seconds\"")
+            .startsWith("Unknown setting 'trigerr' (from config file "));
   }
 
   @Test
   void secretsComeFromTheEnvironmentOnly() throws IOException {
-    assertEquals("Cannot take postgres.password from config file " + home.resolve("job.conf")
-        + " key postgres.password: secrets come from the environment only (PIPELINE_POSTGRES_PASSWORD)",
+    assertEquals(
+        "Cannot take postgres.password from config file "
+            + home.resolve("job.conf")
+            + " key postgres.password: secrets come from the environment only (PIPELINE_POSTGRES_PASSWORD)",
         error(Map.of(), Map.of(), "pipeline.postgres.password = hunter2"));
     PipelineConfig c = load(Map.of("PIPELINE_POSTGRES_PASSWORD", "s3cret"), Map.of(), null);
     assertEquals("s3cret", c.postgres().password().orElseThrow().value());
@@ -99,15 +118,19 @@ class ConfigLoaderTest {
 
   @Test
   void saslNeedsCredentialsFromTheEnvironment() {
-    assertEquals("Cannot use pipeline.kafka.security-protocol=SASL_SSL without credentials: set"
-        + " PIPELINE_KAFKA_SASL_USERNAME and PIPELINE_KAFKA_SASL_PASSWORD",
+    assertEquals(
+        "Cannot use pipeline.kafka.security-protocol=SASL_SSL without credentials: set"
+            + " PIPELINE_KAFKA_SASL_USERNAME and PIPELINE_KAFKA_SASL_PASSWORD",
         error(Map.of(), Map.of("kafka.security-protocol", "SASL_SSL"), null));
   }
 
   @Test
   void sparkExtraSettingsPassThrough() throws IOException {
-    PipelineConfig c = load(Map.of(), Map.of(),
-        "pipeline.spark.extra { \"spark.sql.adaptive.enabled\" = \"false\" }");
+    PipelineConfig c =
+        load(
+            Map.of(),
+            Map.of(),
+            "pipeline.spark.extra { \"spark.sql.adaptive.enabled\" = \"false\" }");
     assertEquals(Map.of("spark.sql.adaptive.enabled", "false"), c.spark().extra());
   }
 }

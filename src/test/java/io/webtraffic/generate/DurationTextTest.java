@@ -24,9 +24,12 @@ class DurationTextTest {
 
   @Test
   void rejectsOtherTextNamingTheForms() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> DurationText.parse("30"));
+    IllegalArgumentException error =
+        assertThrows(IllegalArgumentException.class, () -> DurationText.parse("30"));
 
-    assertEquals("Invalid duration: '30' (use e.g. 500ms, 30s, 5m, 1h, 1d or ISO-8601 PT30S)", error.getMessage());
+    assertEquals(
+        "Invalid duration: '30' (use e.g. 500ms, 30s, 5m, 1h, 1d or ISO-8601 PT30S)",
+        error.getMessage());
     assertThrows(IllegalArgumentException.class, () -> DurationText.parse("5 minutes"));
     assertThrows(IllegalArgumentException.class, () -> DurationText.parse(null));
   }

@@ -50,7 +50,8 @@ class EventGeneratorTest {
     for (int i = 0; i < first.size(); i++) {
       assertArrayEquals(first.get(i).value(), second.get(i).value(), "value of record " + i);
       assertArrayEquals(first.get(i).key(), second.get(i).key(), "key of record " + i);
-      assertEquals(first.get(i).timestampMs(), second.get(i).timestampMs(), "timestamp of record " + i);
+      assertEquals(
+          first.get(i).timestampMs(), second.get(i).timestampMs(), "timestamp of record " + i);
       assertEquals(first.get(i), second.get(i));
     }
   }
@@ -73,7 +74,14 @@ class EventGeneratorTest {
 
     long start = BEGINNING.toEpochMilli();
     assertEquals(
-        List.of(start, start + 333, start + 666, start + 1000, start + 1333, start + 1666, start + 2000),
+        List.of(
+            start,
+            start + 333,
+            start + 666,
+            start + 1000,
+            start + 1333,
+            start + 1666,
+            start + 2000),
         records.stream().map(GeneratedRecord::timestampMs).toList());
   }
 
@@ -107,7 +115,8 @@ class EventGeneratorTest {
 
   @Test
   void anUnboundedGeneratorKeepsGoing() {
-    EventGenerator generator = new EventGenerator(settings().count(GeneratorSettings.UNBOUNDED).build());
+    EventGenerator generator =
+        new EventGenerator(settings().count(GeneratorSettings.UNBOUNDED).build());
     for (int i = 0; i < 20_000; i++) {
       generator.next();
     }
@@ -135,14 +144,18 @@ class EventGeneratorTest {
                           && Arrays.equals(valid.key(), duplicate.key())
                           && valid.event().equals(duplicate.event())),
           "record " + i + " re-sends none of the last VALID records");
-      assertEquals(BEGINNING.toEpochMilli() + i * 10L, duplicate.timestampMs(), "a re-send has its own timestamp");
+      assertEquals(
+          BEGINNING.toEpochMilli() + i * 10L,
+          duplicate.timestampMs(),
+          "a re-send has its own timestamp");
     }
     assertTrue(duplicates > 0);
   }
 
   @Test
   void aDuplicateBeforeAnyValidRecordIsValidInstead() {
-    List<GeneratedRecord> records = generate(settings().onlyValid().duplicateFraction(1).count(5).build());
+    List<GeneratedRecord> records =
+        generate(settings().onlyValid().duplicateFraction(1).count(5).build());
 
     assertEquals(
         List.of(Kind.VALID, Kind.DUPLICATE, Kind.DUPLICATE, Kind.DUPLICATE, Kind.DUPLICATE),
@@ -154,14 +167,18 @@ class EventGeneratorTest {
     List<GeneratedRecord> records = generate(MIXED);
 
     for (GeneratedRecord late : ofKind(records, Kind.LATE)) {
-      assertEquals(Instant.ofEpochMilli(late.timestampMs()).minus(TWO_HOURS), late.event().eventTime());
       assertEquals(
-          EventEncoder.eventTime(late.event().eventTime()), TestRecords.parse(late).get("event_time").asText());
+          Instant.ofEpochMilli(late.timestampMs()).minus(TWO_HOURS), late.event().eventTime());
+      assertEquals(
+          EventEncoder.eventTime(late.event().eventTime()),
+          TestRecords.parse(late).get("event_time").asText());
     }
     for (GeneratedRecord future : ofKind(records, Kind.FUTURE)) {
-      assertEquals(Instant.ofEpochMilli(future.timestampMs()).plus(THREE_DAYS), future.event().eventTime());
       assertEquals(
-          EventEncoder.eventTime(future.event().eventTime()), TestRecords.parse(future).get("event_time").asText());
+          Instant.ofEpochMilli(future.timestampMs()).plus(THREE_DAYS), future.event().eventTime());
+      assertEquals(
+          EventEncoder.eventTime(future.event().eventTime()),
+          TestRecords.parse(future).get("event_time").asText());
     }
     assertFalse(ofKind(records, Kind.LATE).isEmpty());
     assertFalse(ofKind(records, Kind.FUTURE).isEmpty());
@@ -175,13 +192,16 @@ class EventGeneratorTest {
     for (GeneratedRecord record : valid) {
       long behind = record.timestampMs() - record.event().eventTime().toEpochMilli();
       if (record.jittered()) {
-        assertTrue(behind >= 1 && behind <= FIVE_SECONDS.toMillis(), "jitter " + behind + " ms out of bounds");
+        assertTrue(
+            behind >= 1 && behind <= FIVE_SECONDS.toMillis(),
+            "jitter " + behind + " ms out of bounds");
         maxSeen = Math.max(maxSeen, behind);
       } else {
         assertEquals(0, behind, "an on-time event's time is its nominal time");
       }
     }
-    assertTrue(maxSeen > FIVE_SECONDS.toMillis() * 9 / 10, "jitter should spread over the whole range");
+    assertTrue(
+        maxSeen > FIVE_SECONDS.toMillis() * 9 / 10, "jitter should spread over the whole range");
   }
 
   @Test
@@ -197,7 +217,12 @@ class EventGeneratorTest {
   void distinctEventsNeverShareADedupKey() {
     // a high rate and long jitter crowd many events onto the same milliseconds
     GeneratorSettings crowded =
-        MIXED.toBuilder().ratePerSecond(20_000).count(50_000).jitterFraction(0.5).maxJitter(ONE_HOUR).build();
+        MIXED.toBuilder()
+            .ratePerSecond(20_000)
+            .count(50_000)
+            .jitterFraction(0.5)
+            .maxJitter(ONE_HOUR)
+            .build();
     List<GeneratedRecord> records = generate(crowded);
 
     Set<String> onTime = new HashSet<>();
@@ -222,19 +247,23 @@ class EventGeneratorTest {
     Iterable<GeneratedRecord> records = EventGenerator.records(settings().count(3).build());
 
     assertEquals(
-        records.iterator().next(), records.iterator().next(), "a new iterator starts from the first record");
+        records.iterator().next(),
+        records.iterator().next(),
+        "a new iterator starts from the first record");
   }
 
   @Test
   void adjacentStartsGiveTheSameContentShiftedInTime() {
     List<GeneratedRecord> early = generate(settings().onlyValid().count(5).build());
-    List<GeneratedRecord> late = generate(settings().onlyValid().count(5).start(BEGINNING.plusMillis(1)).build());
+    List<GeneratedRecord> late =
+        generate(settings().onlyValid().count(5).start(BEGINNING.plusMillis(1)).build());
 
     assertNotEquals(early.get(0).timestampMs(), late.get(0).timestampMs());
     assertEquals(early.get(0).event().url(), late.get(0).event().url());
   }
 
-  private static List<GeneratedRecord> lastValidBefore(List<GeneratedRecord> records, int index, int howMany) {
+  private static List<GeneratedRecord> lastValidBefore(
+      List<GeneratedRecord> records, int index, int howMany) {
     List<GeneratedRecord> valid = new java.util.ArrayList<>();
     for (int i = index - 1; i >= 0 && valid.size() < howMany; i--) {
       if (records.get(i).kind() == Kind.VALID) {
@@ -247,7 +276,8 @@ class EventGeneratorTest {
   private static String dedupKey(GeneratedRecord record) {
     WebEvent event = record.event();
     String agent = TestRecords.parse(record).get("user_agent").toString();
-    String normalizedAgent = agent.startsWith("\"") ? TestRecords.parse(record).get("user_agent").asText() : agent;
+    String normalizedAgent =
+        agent.startsWith("\"") ? TestRecords.parse(record).get("user_agent").asText() : agent;
     return String.join(
         "|", event.ip(), event.host(), event.url(), event.eventTime().toString(), normalizedAgent);
   }

@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class EventShapesTest {
-  private static final Pattern EVENT_TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
-  private static final List<String> REQUIRED = List.of("url", "referrer", "user_agent", "headers", "host", "ip");
+  private static final Pattern EVENT_TIME =
+      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+  private static final List<String> REQUIRED =
+      List.of("url", "referrer", "user_agent", "headers", "host", "ip");
 
   private static final List<GeneratedRecord> RECORDS =
       generate(
@@ -57,7 +59,9 @@ class EventShapesTest {
       for (String field : REQUIRED) {
         assertTrue(json.has(field), () -> "no " + field + " in " + record);
       }
-      assertTrue(EVENT_TIME.matcher(json.get("event_time").asText()).matches(), () -> "event_time of " + record);
+      assertTrue(
+          EVENT_TIME.matcher(json.get("event_time").asText()).matches(),
+          () -> "event_time of " + record);
       assertFalse(json.has("event_id"), "real traffic has no event id");
     }
   }
@@ -71,7 +75,8 @@ class EventShapesTest {
       JsonNode json = parse(record);
       WebEvent event = record.event();
       assertEquals(event.url(), json.get("url").asText());
-      assertEquals(event.referrer(), json.get("referrer").isNull() ? null : json.get("referrer").asText());
+      assertEquals(
+          event.referrer(), json.get("referrer").isNull() ? null : json.get("referrer").asText());
       assertEquals(event.host(), json.get("host").asText());
       assertEquals(event.ip(), json.get("ip").asText());
       assertEquals(event.eventTime(), Instant.parse(json.get("event_time").asText()));
@@ -105,7 +110,11 @@ class EventShapesTest {
   void newerProducersNestUserAgentAndHeadersAndSendUserIds() {
     List<GeneratedRecord> newer =
         RECORDS.stream()
-            .filter(r -> r.event() != null && r.event().newProducer() && !WebEvent.BOT.equals(r.event().filterReason()))
+            .filter(
+                r ->
+                    r.event() != null
+                        && r.event().newProducer()
+                        && !WebEvent.BOT.equals(r.event().filterReason()))
             .toList();
 
     assertFalse(newer.isEmpty());
@@ -129,15 +138,20 @@ class EventShapesTest {
   @Test
   void someNewerEventsCarryAnUnknownExtraField() {
     long withExperiment =
-        RECORDS.stream().map(TestRecords::parse).filter(json -> json != null && json.has("experiment")).count();
+        RECORDS.stream()
+            .map(TestRecords::parse)
+            .filter(json -> json != null && json.has("experiment"))
+            .count();
 
     assertTrue(withExperiment > 0);
   }
 
   @Test
   void theProducerGenerationShareFollowsTheSetting() {
-    List<GeneratedRecord> allOld = generate(settings().onlyValid().count(500).newProducerFraction(0).build());
-    List<GeneratedRecord> allNew = generate(settings().onlyValid().count(500).newProducerFraction(1).build());
+    List<GeneratedRecord> allOld =
+        generate(settings().onlyValid().count(500).newProducerFraction(0).build());
+    List<GeneratedRecord> allNew =
+        generate(settings().onlyValid().count(500).newProducerFraction(1).build());
 
     assertTrue(allOld.stream().noneMatch(r -> r.event().newProducer()));
     assertTrue(allNew.stream().allMatch(r -> r.event().newProducer()));
@@ -155,24 +169,29 @@ class EventShapesTest {
         String ip = record.event().ip();
         addresses.add(ip);
         InetAddress address = InetAddress.getByName(ip); // literals only: no DNS lookup
-        assertEquals(ip, address.getHostAddress().replaceAll("(^|:)0(:0)+(:|$)", "::").replace(":::", "::"));
+        assertEquals(
+            ip, address.getHostAddress().replaceAll("(^|:)0(:0)+(:|$)", "::").replace(":::", "::"));
         ipv4 |= address instanceof Inet4Address;
         ipv6 |= address instanceof Inet6Address;
       }
     }
 
     assertTrue(ipv4 && ipv6);
-    assertTrue(addresses.size() > ClientPool.SIZE * 9 / 10, "a few hundred clients, " + addresses.size());
+    assertTrue(
+        addresses.size() > ClientPool.SIZE * 9 / 10, "a few hundred clients, " + addresses.size());
     assertTrue(addresses.size() <= ClientPool.SIZE + ClientPool.BOTS);
   }
 
   @Test
   void referrersAreOftenNullSometimesASearchEngineSometimesAnInternalPage() {
-    List<String> referrers = ofKind(RECORDS, Kind.VALID).stream().map(r -> r.event().referrer()).toList();
+    List<String> referrers =
+        ofKind(RECORDS, Kind.VALID).stream().map(r -> r.event().referrer()).toList();
 
     assertTrue(referrers.contains(null));
     assertTrue(referrers.contains("https://www.google.com/"));
-    assertTrue(referrers.stream().anyMatch(r -> r != null && r.startsWith("https://www.example-academy.io/")));
+    assertTrue(
+        referrers.stream()
+            .anyMatch(r -> r != null && r.startsWith("https://www.example-academy.io/")));
     double none = referrers.stream().filter(r -> r == null).count() / (double) referrers.size();
     assertEquals(0.45, none, 0.05);
   }
@@ -184,7 +203,8 @@ class EventShapesTest {
         WebEvent event = record.event();
         assertFalse(STATIC_PATH.matcher(event.url()).matches(), () -> "asset-like: " + record);
         assertFalse(HEALTH_PATH.matcher(event.url()).matches(), () -> "health-like: " + record);
-        assertFalse(BOT_AGENT.matcher(event.userAgentFamily()).matches(), () -> "bot-like: " + record);
+        assertFalse(
+            BOT_AGENT.matcher(event.userAgentFamily()).matches(), () -> "bot-like: " + record);
         assertFalse(UserAgent.botFamilies().contains(event.userAgentFamily()));
         assertTrue(settings().build().hosts().contains(event.host()));
         assertNull(event.filterReason());
@@ -248,17 +268,23 @@ class EventShapesTest {
 
   @Test
   void aClientIsActiveForAWhileThenIdleSoSessionsEnd() {
-    List<GeneratedRecord> twoHours = generate(settings().onlyValid().ratePerSecond(10).count(72_000).build());
+    List<GeneratedRecord> twoHours =
+        generate(settings().onlyValid().ratePerSecond(10).count(72_000).build());
     String ip = twoHours.get(0).event().ip();
     List<Long> times =
-        twoHours.stream().filter(r -> ip.equals(r.event().ip())).map(GeneratedRecord::timestampMs).toList();
+        twoHours.stream()
+            .filter(r -> ip.equals(r.event().ip()))
+            .map(GeneratedRecord::timestampMs)
+            .toList();
 
     long longestGap = 0;
     for (int i = 1; i < times.size(); i++) {
       longestGap = Math.max(longestGap, times.get(i) - times.get(i - 1));
     }
     assertTrue(times.size() > 10, "several requests per visit");
-    assertTrue(longestGap > 5 * 60_000, "a gap beyond a 5 minute session window, was " + longestGap + " ms");
+    assertTrue(
+        longestGap > 5 * 60_000,
+        "a gap beyond a 5 minute session window, was " + longestGap + " ms");
   }
 
   private static JsonNode userAgent(JsonNode json) {

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The {@code generate} command's misuse and failure paths, in-process; writing to a real broker is an IT's job. */
+/**
+ * The {@code generate} command's misuse and failure paths, in-process; writing to a real broker is
+ * an IT's job.
+ */
 class GenerateCommandTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -37,7 +40,8 @@ class GenerateCommandTest {
     assertEquals(0, PipelineCli.execute("generate", "--help"));
 
     String help = out.toString(StandardCharsets.UTF_8);
-    for (String option : new String[] {"--bootstrap-servers", "--count", "--duration", "--no-pacing", "--late-by"}) {
+    for (String option :
+        new String[] {"--bootstrap-servers", "--count", "--duration", "--no-pacing", "--late-by"}) {
       assertTrue(help.contains(option), help);
     }
   }
@@ -67,19 +71,33 @@ class GenerateCommandTest {
   void anUnreachableBrokerFailsWithAClearMessage() {
     int exitCode =
         PipelineCli.execute(
-            "generate", "--bootstrap-servers", "no-such-host.invalid:9092", "--count", "3", "--no-pacing");
+            "generate",
+            "--bootstrap-servers",
+            "no-such-host.invalid:9092",
+            "--count",
+            "3",
+            "--no-pacing");
 
     assertEquals(1, exitCode);
-    assertTrue(err().contains("Failed: Cannot write to Kafka at no-such-host.invalid:9092: "), err());
+    assertTrue(
+        err().contains("Failed: Cannot write to Kafka at no-such-host.invalid:9092: "), err());
   }
 
   @Test
   void hostsReplaceTheDefaults() {
     // an unresolvable broker ends the run right after the settings are built and printed
     PipelineCli.execute(
-        "generate", "--bootstrap-servers", "no-such-host.invalid:9092", "--count", "1", "--hosts", "a.example,b.example");
+        "generate",
+        "--bootstrap-servers",
+        "no-such-host.invalid:9092",
+        "--count",
+        "1",
+        "--hosts",
+        "a.example,b.example");
 
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--hosts a.example,b.example"), out.toString());
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).contains("--hosts a.example,b.example"),
+        out.toString());
   }
 
   private String err() {

@@ -24,14 +24,16 @@ class GenerationSummaryTest {
     assertEquals(BEGINNING.plusMillis(9990), summary.lastNominal());
     assertEquals(records.stream().filter(GeneratedRecord::jittered).count(), summary.jittered());
     for (Kind kind : Kind.values()) {
-      assertEquals(records.stream().filter(r -> r.kind() == kind).count(), summary.count(kind), kind.name());
+      assertEquals(
+          records.stream().filter(r -> r.kind() == kind).count(), summary.count(kind), kind.name());
     }
   }
 
   @Test
   void printsATableWithARowPerKind() {
     GenerationSummary summary =
-        new GenerationSummary(Map.of(Kind.VALID, 90L, Kind.MALFORMED, 10L), 7, BEGINNING, BEGINNING.plusSeconds(1));
+        new GenerationSummary(
+            Map.of(Kind.VALID, 90L, Kind.MALFORMED, 10L), 7, BEGINNING, BEGINNING.plusSeconds(1));
 
     String table = summary.toTable();
 

@@ -52,20 +52,31 @@ class GeneratorSettingsTest {
   void rejectsExclusiveFractionsAddingUpToMoreThanOne() {
     assertMessage(
         "Invalid fractions: duplicate + late + malformed + future + filtered = 1.1 (must add up to at most 1)",
-        () -> GeneratorSettings.builder().onlyValid().lateFraction(0.5).filteredFraction(0.6).build());
+        () ->
+            GeneratorSettings.builder()
+                .onlyValid()
+                .lateFraction(0.5)
+                .filteredFraction(0.6)
+                .build());
   }
 
   @Test
   void acceptsExclusiveFractionsAddingUpToExactlyOneDespiteRounding() {
     GeneratorSettings settings =
-        GeneratorSettings.builder().onlyValid().duplicateFraction(0.1).lateFraction(0.2).filteredFraction(0.7).build();
+        GeneratorSettings.builder()
+            .onlyValid()
+            .duplicateFraction(0.1)
+            .lateFraction(0.2)
+            .filteredFraction(0.7)
+            .build();
 
     assertEquals(0, settings.validFraction(), 1e-9);
   }
 
   @Test
   void jitterIsNotAnExclusiveKind() {
-    GeneratorSettings settings = GeneratorSettings.builder().onlyValid().jitterFraction(1).filteredFraction(1).build();
+    GeneratorSettings settings =
+        GeneratorSettings.builder().onlyValid().jitterFraction(1).filteredFraction(1).build();
 
     assertEquals(1, settings.jitterFraction());
   }
@@ -86,7 +97,8 @@ class GeneratorSettingsTest {
   @Test
   void rejectsNegativeCountsOtherThanUnbounded() {
     assertMessage(
-        "Invalid count: -2 (must be >= 0, or -1 for unbounded)", () -> GeneratorSettings.builder().count(-2).build());
+        "Invalid count: -2 (must be >= 0, or -1 for unbounded)",
+        () -> GeneratorSettings.builder().count(-2).build());
     assertTrue(GeneratorSettings.builder().count(-1).build().unbounded());
   }
 
@@ -105,7 +117,8 @@ class GeneratorSettingsTest {
 
   @Test
   void usesDurationsAtMillisecondPrecision() {
-    GeneratorSettings settings = GeneratorSettings.builder().lateBy(Duration.ofNanos(1_500_999)).build();
+    GeneratorSettings settings =
+        GeneratorSettings.builder().lateBy(Duration.ofNanos(1_500_999)).build();
 
     assertEquals(Duration.ofMillis(1), settings.lateBy());
   }
@@ -113,7 +126,8 @@ class GeneratorSettingsTest {
   @Test
   void rejectsMissingOrBlankHosts() {
     assertMessage(
-        "Invalid hosts: [] (must name at least one host)", () -> GeneratorSettings.builder().hosts(List.of()).build());
+        "Invalid hosts: [] (must name at least one host)",
+        () -> GeneratorSettings.builder().hosts(List.of()).build());
     assertMessage(
         "Invalid hosts: [www.example-academy.io,  ] (host names must not be blank)",
         () -> GeneratorSettings.builder().hosts(List.of("www.example-academy.io", " ")).build());
@@ -121,12 +135,15 @@ class GeneratorSettingsTest {
 
   @Test
   void rejectsAMissingStart() {
-    assertMessage("Invalid start: null (must be an instant)", () -> GeneratorSettings.builder().start(null).build());
+    assertMessage(
+        "Invalid start: null (must be an instant)",
+        () -> GeneratorSettings.builder().start(null).build());
   }
 
   @Test
   void toBuilderRoundTrips() {
-    GeneratorSettings settings = GeneratorSettings.builder().seed(7).count(10).lateFraction(0.2).build();
+    GeneratorSettings settings =
+        GeneratorSettings.builder().seed(7).count(10).lateFraction(0.2).build();
 
     assertEquals(settings, settings.toBuilder().build());
   }

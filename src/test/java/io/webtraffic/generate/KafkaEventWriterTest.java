@@ -22,7 +22,10 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-/** The writer against a {@link MockProducer}: what goes on the wire and how failures surface, without a broker. */
+/**
+ * The writer against a {@link MockProducer}: what goes on the wire and how failures surface,
+ * without a broker.
+ */
 class KafkaEventWriterTest {
   private static final String BOOTSTRAP = "127.0.0.1:19092";
   private static final String TOPIC = "web-events";
@@ -43,7 +46,8 @@ class KafkaEventWriterTest {
     assertEquals(records.size(), sent.size());
     for (int i = 0; i < records.size(); i++) {
       assertEquals(TOPIC, sent.get(i).topic());
-      assertNull(sent.get(i).partition(), "partitioned by key, so a client's requests stay in order");
+      assertNull(
+          sent.get(i).partition(), "partitioned by key, so a client's requests stay in order");
       assertArrayEquals(records.get(i).key(), sent.get(i).key());
       assertArrayEquals(records.get(i).value(), sent.get(i).value());
       assertEquals(records.get(i).timestampMs(), sent.get(i).timestamp());
@@ -60,7 +64,9 @@ class KafkaEventWriterTest {
 
     KafkaWriteException failure;
     try (KafkaEventWriter writer = new KafkaEventWriter(producer, BOOTSTRAP, TOPIC)) {
-      failure = assertThrows(KafkaWriteException.class, () -> writer.write(records.iterator(), unpaced()));
+      failure =
+          assertThrows(
+              KafkaWriteException.class, () -> writer.write(records.iterator(), unpaced()));
     }
 
     assertEquals(
@@ -72,7 +78,8 @@ class KafkaEventWriterTest {
   @Test
   void anExceptionFromSendFailsTheRunWithTheInnermostReason() {
     MockProducer<byte[], byte[]> producer = mockProducer(true);
-    producer.sendException = new KafkaException("Failed to send", new IllegalStateException("Producer is closed"));
+    producer.sendException =
+        new KafkaException("Failed to send", new IllegalStateException("Producer is closed"));
 
     KafkaWriteException failure;
     try (KafkaEventWriter writer = new KafkaEventWriter(producer, BOOTSTRAP, TOPIC)) {
@@ -82,16 +89,20 @@ class KafkaEventWriterTest {
               () -> writer.write(generate(settings().count(3).build()).iterator(), unpaced()));
     }
 
-    assertEquals("Cannot write to Kafka at 127.0.0.1:19092: Producer is closed", failure.getMessage());
+    assertEquals(
+        "Cannot write to Kafka at 127.0.0.1:19092: Producer is closed", failure.getMessage());
   }
 
   @Test
   void anUnresolvableBootstrapServerFailsFast() {
     KafkaWriteException failure =
-        assertThrows(KafkaWriteException.class, () -> new KafkaEventWriter("no-such-host.invalid:9092", TOPIC));
+        assertThrows(
+            KafkaWriteException.class,
+            () -> new KafkaEventWriter("no-such-host.invalid:9092", TOPIC));
 
     assertTrue(
-        failure.getMessage().startsWith("Cannot write to Kafka at no-such-host.invalid:9092: "), failure.getMessage());
+        failure.getMessage().startsWith("Cannot write to Kafka at no-such-host.invalid:9092: "),
+        failure.getMessage());
   }
 
   @Test
@@ -99,7 +110,11 @@ class KafkaEventWriterTest {
     MockProducer<byte[], byte[]> producer = mockProducer(true);
     EventGenerator unbounded = new EventGenerator(settings().build());
     WriteControl stopAfterFive =
-        new WriteControl(Pacer.unpaced(), () -> producer.history().size() >= 5, Duration.ofSeconds(2), progress::add);
+        new WriteControl(
+            Pacer.unpaced(),
+            () -> producer.history().size() >= 5,
+            Duration.ofSeconds(2),
+            progress::add);
 
     GenerationSummary summary;
     try (KafkaEventWriter writer = new KafkaEventWriter(producer, BOOTSTRAP, TOPIC)) {
@@ -113,7 +128,8 @@ class KafkaEventWriterTest {
   @Test
   void reportsProgressAsItGoes() {
     MockProducer<byte[], byte[]> producer = mockProducer(true);
-    WriteControl everyRecord = new WriteControl(Pacer.unpaced(), () -> false, Duration.ofNanos(1), progress::add);
+    WriteControl everyRecord =
+        new WriteControl(Pacer.unpaced(), () -> false, Duration.ofNanos(1), progress::add);
 
     try (KafkaEventWriter writer = new KafkaEventWriter(producer, BOOTSTRAP, TOPIC)) {
       writer.write(generate(settings().count(50).build()).iterator(), everyRecord);
@@ -145,10 +161,12 @@ class KafkaEventWriterTest {
   private static MockProducer<byte[], byte[]> failingOnThirdSend() {
     return new MockProducer<>(false, new ByteArraySerializer(), new ByteArraySerializer()) {
       @Override
-      public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+      public synchronized Future<RecordMetadata> send(
+          ProducerRecord<byte[], byte[]> record, Callback callback) {
         Future<RecordMetadata> result = super.send(record, callback);
         if (history().size() == 3) {
-          errorNext(new TimeoutException("Expiring 1 record(s) for web-events-0: 30000 ms has passed"));
+          errorNext(
+              new TimeoutException("Expiring 1 record(s) for web-events-0: 30000 ms has passed"));
         } else {
           completeNext();
         }

@@ -14,9 +14,12 @@ final class TestRecords {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the pipeline's filter rules look for; VALID traffic must never match. */
-  static final Pattern STATIC_PATH = Pattern.compile("^/static/.*|.*\\.(js|css|png|jpg|gif|svg|ico|woff2?|map)$");
+  static final Pattern STATIC_PATH =
+      Pattern.compile("^/static/.*|.*\\.(js|css|png|jpg|gif|svg|ico|woff2?|map)$");
+
   static final Pattern HEALTH_PATH = Pattern.compile("^/health(z)?$");
-  static final Pattern BOT_AGENT = Pattern.compile("(?i).*(bot|spider|crawl|curl|python|wget|http-client|java/).*");
+  static final Pattern BOT_AGENT =
+      Pattern.compile("(?i).*(bot|spider|crawl|curl|python|wget|http-client|java/).*");
 
   private TestRecords() {}
 

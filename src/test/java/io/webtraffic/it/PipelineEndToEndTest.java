@@ -62,22 +62,40 @@ class PipelineEndToEndTest {
 
   TestPipeline pipeline() {
     if (pipeline == null) {
-      pipeline = new TestPipeline("e2e", SharedStack.endpoints(), workDir,
-          Map.of("event-time.watermark-delay", "1 minute", "windows.tumbling-size", "5 minutes",
-              "postgres.upsert-events", "true"));
+      pipeline =
+          new TestPipeline(
+              "e2e",
+              SharedStack.endpoints(),
+              workDir,
+              Map.of(
+                  "event-time.watermark-delay",
+                  "1 minute",
+                  "windows.tumbling-size",
+                  "5 minutes",
+                  "postgres.upsert-events",
+                  "true"));
       SharedStack.kafka().createTopic(pipeline.topic(), 2);
     }
     return pipeline;
   }
 
   static List<GeneratedRecord> generate(long seed, long count, Instant start, double lateFraction) {
-    GeneratorSettings settings = GeneratorSettings.builder()
-        .seed(seed).count(count).ratePerSecond(2).start(start)
-        .duplicateFraction(0.05).jitterFraction(0.2).maxJitter(Duration.ofSeconds(20))
-        .lateFraction(lateFraction).lateBy(Duration.ofHours(1))
-        .malformedFraction(0.03).futureFraction(0.02).futureBy(Duration.ofDays(1))
-        .filteredFraction(0.05)
-        .build();
+    GeneratorSettings settings =
+        GeneratorSettings.builder()
+            .seed(seed)
+            .count(count)
+            .ratePerSecond(2)
+            .start(start)
+            .duplicateFraction(0.05)
+            .jitterFraction(0.2)
+            .maxJitter(Duration.ofSeconds(20))
+            .lateFraction(lateFraction)
+            .lateBy(Duration.ofHours(1))
+            .malformedFraction(0.03)
+            .futureFraction(0.02)
+            .futureBy(Duration.ofDays(1))
+            .filteredFraction(0.05)
+            .build();
     List<GeneratedRecord> records = new ArrayList<>();
     new EventGenerator(settings).forEachRemaining(records::add);
     return records;
@@ -90,7 +108,8 @@ class PipelineEndToEndTest {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (GeneratedRecord r : records) {
-        producer.send(new ProducerRecord<>(pipeline().topic(), null, r.timestampMs(), r.key(), r.value()));
+        producer.send(
+            new ProducerRecord<>(pipeline().topic(), null, r.timestampMs(), r.key(), r.value()));
       }
       producer.flush();
     }
@@ -105,14 +124,22 @@ class PipelineEndToEndTest {
 
     List<BatchReport> reports = pipeline().runToCompletion();
 
-    assertTrue(truth.count(Kind.MALFORMED) > 10 && truth.count(Kind.DUPLICATE) > 20
-        && truth.count(Kind.FILTERED) > 20 && truth.count(Kind.FUTURE) > 5, "the data has every kind");
+    assertTrue(
+        truth.count(Kind.MALFORMED) > 10
+            && truth.count(Kind.DUPLICATE) > 20
+            && truth.count(Kind.FILTERED) > 20
+            && truth.count(Kind.FUTURE) > 5,
+        "the data has every kind");
     assertEquals(truth.read(), reports.stream().mapToLong(r -> r.counts().read()).sum());
     assertTables();
     // One shuffle, read by both branches: Kafka is scanned and parsed once per batch.
-    assertEquals(1, pipeline.lastPlan.lines().filter(l -> l.matches("^[:|+\\- ]*\\+- Exchange .*")).count(),
+    assertEquals(
+        1,
+        pipeline.lastPlan.lines().filter(l -> l.matches("^[:|+\\- ]*\\+- Exchange .*")).count(),
         pipeline.lastPlan);
-    assertEquals(1, pipeline.lastPlan.lines().filter(l -> l.contains("+- ReusedExchange")).count(),
+    assertEquals(
+        1,
+        pipeline.lastPlan.lines().filter(l -> l.contains("+- ReusedExchange")).count(),
         pipeline.lastPlan);
   }
 
@@ -147,7 +174,8 @@ class PipelineEndToEndTest {
     long lastData = last - 1;
     for (String file : List.of("offsets/" + last, "commits/" + last, "commits/" + lastData)) {
       Files.delete(checkpoint.resolve(file));
-      Path crc = checkpoint.resolve(file).resolveSibling("." + Path.of(file).getFileName() + ".crc");
+      Path crc =
+          checkpoint.resolve(file).resolveSibling("." + Path.of(file).getFileName() + ".crc");
       Files.deleteIfExists(crc);
     }
 
@@ -157,19 +185,31 @@ class PipelineEndToEndTest {
     assertEquals(lastData, again.batchId(), "the forgotten data batch ran again");
     assertTrue(again.counts().read() > 0, "and it had data");
     assertFalse(again.postgresCommitted(), "PostgreSQL skipped it by its ledger row");
-    assertEquals(new IcebergSink.Written(0, 0, 0, 0, 0), again.iceberg(),
+    assertEquals(
+        new IcebergSink.Written(0, 0, 0, 0, 0),
+        again.iceberg(),
         "Iceberg skipped it by its snapshot properties");
     assertTables();
-    System.out.printf("[e2e] generated %s, %d read; expected events %d, duplicates %d, late %d,"
-            + " dead %d, filtered %d: every table matched%n", truth.kinds, truth.read(),
-        truth.events.size(), truth.duplicates, truth.late, truth.deadValues.size(),
+    System.out.printf(
+        "[e2e] generated %s, %d read; expected events %d, duplicates %d, late %d,"
+            + " dead %d, filtered %d: every table matched%n",
+        truth.kinds,
+        truth.read(),
+        truth.events.size(),
+        truth.duplicates,
+        truth.late,
+        truth.deadValues.size(),
         truth.count(Kind.FILTERED));
   }
 
   static long lastBatch(Path log) throws Exception {
     try (var files = Files.list(log)) {
-      return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d+"))
-          .mapToLong(Long::parseLong).max().orElseThrow();
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.matches("\\d+"))
+          .mapToLong(Long::parseLong)
+          .max()
+          .orElseThrow();
     }
   }
 
@@ -177,46 +217,79 @@ class PipelineEndToEndTest {
     var spark = TestSpark.session();
     // Iceberg: events, late events and dead letters, exactly.
     assertEquals(truth.events.size(), spark.table(pipeline.table("events")).count(), "events");
-    assertEquals(truth.events.size(),
-        spark.table(pipeline.table("events")).select("dedup_key").distinct().count(), "no duplicate");
+    assertEquals(
+        truth.events.size(),
+        spark.table(pipeline.table("events")).select("dedup_key").distinct().count(),
+        "no duplicate");
     assertEquals(truth.late, spark.table(pipeline.table("late_events")).count(), "late events");
-    List<String> expectedDead = truth.deadValues.stream()
-        .map(v -> Base64.getEncoder().encodeToString(v)).sorted().toList();
-    List<String> actualDead = spark.table(pipeline.table("dead_letters")).collectAsList().stream()
-        .map(r -> Base64.getEncoder().encodeToString((byte[]) r.getAs("raw_value"))).sorted().toList();
+    List<String> expectedDead =
+        truth.deadValues.stream().map(v -> Base64.getEncoder().encodeToString(v)).sorted().toList();
+    List<String> actualDead =
+        spark.table(pipeline.table("dead_letters")).collectAsList().stream()
+            .map(r -> Base64.getEncoder().encodeToString((byte[]) r.getAs("raw_value")))
+            .sorted()
+            .toList();
     assertEquals(expectedDead, actualDead, "dead letters keep the raw bytes of every bad record");
-    assertEquals(truth.count(Kind.FUTURE), spark.table(pipeline.table("dead_letters"))
-        .where("reason = 'future_event_time'").count(), "future-skewed records");
+    assertEquals(
+        truth.count(Kind.FUTURE),
+        spark.table(pipeline.table("dead_letters")).where("reason = 'future_event_time'").count(),
+        "future-skewed records");
 
     // Iceberg windows: exactly the windows the final watermark has closed, with final counts.
     Instant watermark = truth.maxEventTime.minus(WATERMARK_DELAY);
     Map<String, Long> icebergWindows = new TreeMap<>();
     for (Row r : spark.table(pipeline.table("hits_by_host")).collectAsList()) {
-      icebergWindows.merge(r.getTimestamp(0).toInstant() + " " + r.getString(2), r.getLong(3), Long::sum);
+      icebergWindows.merge(
+          r.getTimestamp(0).toInstant() + " " + r.getString(2), r.getLong(3), Long::sum);
     }
     assertEquals(truth.hitsByHost(WINDOW, watermark), icebergWindows, "Iceberg hits_by_host");
 
-    try (Connection c = pipeline.postgres(); Statement st = c.createStatement()) {
+    try (Connection c = pipeline.postgres();
+        Statement st = c.createStatement()) {
       // PostgreSQL windows: every window, including those still open, counted exactly once.
-      assertEquals(truth.hitsByHost(WINDOW, null), query(st,
-          "SELECT window_start, host, hits FROM " + pipeline.pgTable("hits_by_host")), "PG hits_by_host");
-      assertEquals(truth.hitsByHostReferrer(WINDOW), query(st,
-          "SELECT window_start, host || ' ' || referrer, hits FROM "
-              + pipeline.pgTable("hits_by_host_referrer")), "PG hits_by_host_referrer");
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + pipeline.pgTable("processed_events"))) {
+      assertEquals(
+          truth.hitsByHost(WINDOW, null),
+          query(st, "SELECT window_start, host, hits FROM " + pipeline.pgTable("hits_by_host")),
+          "PG hits_by_host");
+      assertEquals(
+          truth.hitsByHostReferrer(WINDOW),
+          query(
+              st,
+              "SELECT window_start, host || ' ' || referrer, hits FROM "
+                  + pipeline.pgTable("hits_by_host_referrer")),
+          "PG hits_by_host_referrer");
+      try (ResultSet rs =
+          st.executeQuery("SELECT count(*) FROM " + pipeline.pgTable("processed_events"))) {
         rs.next();
         assertEquals(truth.events.size(), rs.getLong(1), "processed_events");
       }
       // The accounting, per batch and in total.
-      try (ResultSet rs = st.executeQuery("SELECT sum(records_read), sum(events), sum(duplicates),"
-          + " sum(filtered), sum(late), sum(dead_lettered), count(*) FILTER (WHERE records_read <>"
-          + " events + duplicates + filtered + late + dead_lettered) FROM " + pipeline.pgTable("pipeline_batches"))) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT sum(records_read), sum(events), sum(duplicates),"
+                  + " sum(filtered), sum(late), sum(dead_lettered), count(*) FILTER (WHERE records_read <>"
+                  + " events + duplicates + filtered + late + dead_lettered) FROM "
+                  + pipeline.pgTable("pipeline_batches"))) {
         rs.next();
         assertArrayEquals(
-            new long[] {truth.read(), truth.events.size(), truth.duplicates, truth.count(Kind.FILTERED),
-                truth.late, truth.deadValues.size(), 0},
-            new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                rs.getLong(6), rs.getLong(7)},
+            new long[] {
+              truth.read(),
+              truth.events.size(),
+              truth.duplicates,
+              truth.count(Kind.FILTERED),
+              truth.late,
+              truth.deadValues.size(),
+              0
+            },
+            new long[] {
+              rs.getLong(1),
+              rs.getLong(2),
+              rs.getLong(3),
+              rs.getLong(4),
+              rs.getLong(5),
+              rs.getLong(6),
+              rs.getLong(7)
+            },
             "read, events, duplicates, filtered, late, dead, batches breaking the identity");
       }
     }

@@ -39,7 +39,8 @@ class EmbeddedStackRestartTest {
       try (KafkaProducer<String, String> producer = producer(stack.endpoints())) {
         producer.send(new ProducerRecord<>(TOPIC, "k", "before restart")).get();
       }
-      try (Connection connection = stack.postgres().connect(); Statement statement = connection.createStatement()) {
+      try (Connection connection = stack.postgres().connect();
+          Statement statement = connection.createStatement()) {
         statement.execute("create table kept (id int primary key)");
         statement.executeUpdate("insert into kept values (42)");
       }
@@ -49,7 +50,10 @@ class EmbeddedStackRestartTest {
     // 2. second run on the same folder, on other ports
     try (EmbeddedStack stack = EmbeddedStack.start(dataDir, 0, 0)) {
       stack.kafka().createTopic(TOPIC, 1); // exists: no error
-      assertEquals(clusterMeta, Files.readString(dataDir.resolve("kafka/log/meta.properties")), "not reformatted");
+      assertEquals(
+          clusterMeta,
+          Files.readString(dataDir.resolve("kafka/log/meta.properties")),
+          "not reformatted");
       assertEquals(List.of("before restart"), readAll(stack.endpoints()));
       try (Connection connection = stack.postgres().connect();
           Statement statement = connection.createStatement();
@@ -61,18 +65,22 @@ class EmbeddedStackRestartTest {
   }
 
   private static KafkaProducer<String, String> producer(StackEndpoints endpoints) {
-    return new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers(),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers(),
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
   }
 
   private static List<String> readAll(StackEndpoints endpoints) {
     List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers(),
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                    StringDeserializer.class.getName()))) {
       TopicPartition partition = new TopicPartition(TOPIC, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));

@@ -37,10 +37,19 @@ class EmbeddedStackTest {
 
   @Test
   void createsTheDefaultTopicWithTwoPartitions() throws Exception {
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.endpoints().bootstrapServers()))) {
-      int partitions = admin.describeTopics(List.of(EmbeddedStack.DEFAULT_TOPIC))
-          .allTopicNames().get().get(EmbeddedStack.DEFAULT_TOPIC).partitions().size();
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedStack.endpoints().bootstrapServers()))) {
+      int partitions =
+          admin
+              .describeTopics(List.of(EmbeddedStack.DEFAULT_TOPIC))
+              .allTopicNames()
+              .get()
+              .get(EmbeddedStack.DEFAULT_TOPIC)
+              .partitions()
+              .size();
       assertEquals(EmbeddedStack.DEFAULT_TOPIC_PARTITIONS, partitions);
     }
   }
@@ -77,7 +86,8 @@ class EmbeddedStackTest {
   void runsSqlOnPostgres() throws SQLException {
     StackEndpoints endpoints = SharedStack.endpoints();
     String table = "it_" + UUID.randomUUID().toString().replace("-", "");
-    try (Connection connection = DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.jdbcUser(), "");
+    try (Connection connection =
+            DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.jdbcUser(), "");
         Statement statement = connection.createStatement()) {
       try (ResultSet one = statement.executeQuery("select 1")) {
         assertTrue(one.next());

@@ -13,22 +13,28 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One embedded stack per test JVM, shared by every test class that uses {@code @ExtendWith(SharedStack.class)}:
- * started on first use on free ports, stopped (and its data deleted) when the test run ends.
+ * One embedded stack per test JVM, shared by every test class that uses
+ * {@code @ExtendWith(SharedStack.class)}: started on first use on free ports, stopped (and its data
+ * deleted) when the test run ends.
  *
- * <p>Tests that share it isolate themselves by name (a fresh topic, a fresh table), never by restarting it.
- * Test methods may also take {@link StackEndpoints} or {@link EmbeddedKafka} parameters.
+ * <p>Tests that share it isolate themselves by name (a fresh topic, a fresh table), never by
+ * restarting it. Test methods may also take {@link StackEndpoints} or {@link EmbeddedKafka}
+ * parameters.
  */
 public final class SharedStack implements BeforeAllCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedStack.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(SharedStack.class);
 
   private static volatile Running running;
 
   @Override
   public void beforeAll(ExtensionContext context) {
     // The root store lives as long as the test run and closes AutoCloseable values at its end.
-    running = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Running.class, key -> Running.start(),
-        Running.class);
+    running =
+        context
+            .getRoot()
+            .getStore(NAMESPACE)
+            .getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class);
   }
 
   /** The shared stack's endpoints; only inside a test class extended with {@code SharedStack}. */
@@ -60,7 +66,8 @@ public final class SharedStack implements BeforeAllCallback, ParameterResolver {
   private static Running current() {
     Running current = running;
     if (current == null) {
-      throw new IllegalStateException("No shared stack: annotate the test class with @ExtendWith(SharedStack.class)");
+      throw new IllegalStateException(
+          "No shared stack: annotate the test class with @ExtendWith(SharedStack.class)");
     }
     return current;
   }
@@ -76,7 +83,9 @@ public final class SharedStack implements BeforeAllCallback, ParameterResolver {
     }
 
     static Running start() {
-      Path dataDir = Path.of("target", "it-stack-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+      Path dataDir =
+          Path.of("target", "it-stack-" + UUID.randomUUID().toString().substring(0, 8))
+              .toAbsolutePath();
       return new Running(EmbeddedStack.start(dataDir, 0, 0), dataDir);
     }
 

@@ -33,21 +33,40 @@ class StackCliTest {
     StackFiles files = new StackFiles(dataDir);
 
     // 1. start: returns once the background stack is ready
-    assertEquals(0, PipelineCli.execute("stack", "start", "--data-dir", dataDir.toString(),
-        "--kafka-port", kafkaPort, "--postgres-port", postgresPort));
+    assertEquals(
+        0,
+        PipelineCli.execute(
+            "stack",
+            "start",
+            "--data-dir",
+            dataDir.toString(),
+            "--kafka-port",
+            kafkaPort,
+            "--postgres-port",
+            postgresPort));
     StackEndpoints endpoints = StackEndpoints.readEnvFile(files.envFile());
     assertEquals("127.0.0.1:" + kafkaPort, endpoints.bootstrapServers());
     assertEquals("jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres", endpoints.jdbcUrl());
 
     // 2. the stack serves clients and reports itself running; a second start is a no-op
-    try (Connection connection = DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.jdbcUser(), "");
+    try (Connection connection =
+            DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.jdbcUser(), "");
         Statement statement = connection.createStatement();
         ResultSet one = statement.executeQuery("select 1")) {
       assertTrue(one.next());
     }
     assertEquals(0, PipelineCli.execute("stack", "status", "--data-dir", dataDir.toString()));
-    assertEquals(0, PipelineCli.execute("stack", "start", "--data-dir", dataDir.toString(),
-        "--kafka-port", kafkaPort, "--postgres-port", postgresPort));
+    assertEquals(
+        0,
+        PipelineCli.execute(
+            "stack",
+            "start",
+            "--data-dir",
+            dataDir.toString(),
+            "--kafka-port",
+            kafkaPort,
+            "--postgres-port",
+            postgresPort));
 
     // 3. stop: the process ends and its runtime files go
     assertEquals(0, PipelineCli.execute("stack", "stop", "--data-dir", dataDir.toString()));
@@ -63,6 +82,9 @@ class StackCliTest {
 
   @Test
   void rejectsAnInvalidPort() {
-    assertEquals(2, PipelineCli.execute("stack", "start", "--data-dir", dataDir.toString(), "--kafka-port", "70000"));
+    assertEquals(
+        2,
+        PipelineCli.execute(
+            "stack", "start", "--data-dir", dataDir.toString(), "--kafka-port", "70000"));
   }
 }

@@ -14,13 +14,18 @@ class StackEndpointsTest {
 
   @Test
   void writesShellSourceableExports() throws Exception {
-    StackEndpoints endpoints = new StackEndpoints(
-        "127.0.0.1:19092", "jdbc:postgresql://127.0.0.1:15432/postgres", "postgres", Path.of("/srv/.stack/warehouse"));
+    StackEndpoints endpoints =
+        new StackEndpoints(
+            "127.0.0.1:19092",
+            "jdbc:postgresql://127.0.0.1:15432/postgres",
+            "postgres",
+            Path.of("/srv/.stack/warehouse"));
     Path file = dir.resolve("stack.env");
 
     endpoints.writeEnvFile(file);
 
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             "export PIPELINE_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092",
             "export PIPELINE_POSTGRES_URL=jdbc:postgresql://127.0.0.1:15432/postgres",
             "export PIPELINE_POSTGRES_USER=postgres",
@@ -30,8 +35,12 @@ class StackEndpointsTest {
 
   @Test
   void readsBackWhatItWrote() {
-    StackEndpoints endpoints = new StackEndpoints(
-        "127.0.0.1:1234", "jdbc:postgresql://127.0.0.1:5678/postgres", "postgres", dir.resolve("ware house's"));
+    StackEndpoints endpoints =
+        new StackEndpoints(
+            "127.0.0.1:1234",
+            "jdbc:postgresql://127.0.0.1:5678/postgres",
+            "postgres",
+            dir.resolve("ware house's"));
     Path file = dir.resolve("nested/stack.env");
 
     endpoints.writeEnvFile(file);
@@ -42,9 +51,11 @@ class StackEndpointsTest {
   @Test
   void quotesPathsForTheShell() throws Exception {
     Path warehouse = Path.of("/tmp/ware house's");
-    new StackEndpoints("h:1", "jdbc:postgresql://h:2/postgres", "postgres", warehouse).writeEnvFile(dir.resolve("e"));
+    new StackEndpoints("h:1", "jdbc:postgresql://h:2/postgres", "postgres", warehouse)
+        .writeEnvFile(dir.resolve("e"));
 
-    assertEquals("export PIPELINE_ICEBERG_WAREHOUSE='/tmp/ware house'\\''s'",
+    assertEquals(
+        "export PIPELINE_ICEBERG_WAREHOUSE='/tmp/ware house'\\''s'",
         Files.readAllLines(dir.resolve("e")).get(3));
   }
 
@@ -53,8 +64,10 @@ class StackEndpointsTest {
     Path file = dir.resolve("stack.env");
     Files.writeString(file, "export PIPELINE_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092\n");
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StackEndpoints.readEnvFile(file));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> StackEndpoints.readEnvFile(file));
 
-    assertEquals("Invalid stack env file " + file + ": missing PIPELINE_POSTGRES_URL", e.getMessage());
+    assertEquals(
+        "Invalid stack env file " + file + ": missing PIPELINE_POSTGRES_URL", e.getMessage());
   }
 }

@@ -25,7 +25,8 @@ class StackFilesTest {
   @Test
   void aPidThatIsNotAStackServerMeansNotRunning() {
     StackFiles files = new StackFiles(dir);
-    // This test JVM is alive but was not started with "serve": a reused pid must not look like a stack.
+    // This test JVM is alive but was not started with "serve": a reused pid must not look like a
+    // stack.
     files.writePid(ProcessHandle.current().pid());
 
     assertEquals(Optional.of(ProcessHandle.current().pid()), files.readPid());
@@ -44,7 +45,8 @@ class StackFilesTest {
   void deletesItsRuntimeFiles() {
     StackFiles files = new StackFiles(dir);
     files.writePid(1);
-    new StackEndpoints("h:1", "jdbc:postgresql://h:2/postgres", "postgres", dir).writeEnvFile(files.envFile());
+    new StackEndpoints("h:1", "jdbc:postgresql://h:2/postgres", "postgres", dir)
+        .writeEnvFile(files.envFile());
 
     files.deleteRuntimeFiles();
 

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class CsvRowsTest {
   @Test
   void quotesEveryValueAndDoublesQuotes() {
-    assertEquals("\"a\",\"b \"\"quoted\"\", with comma\",\"line\nbreak\",,\"42\"\n",
+    assertEquals(
+        "\"a\",\"b \"\"quoted\"\", with comma\",\"line\nbreak\",,\"42\"\n",
         CsvRows.line("a", "b \"quoted\", with comma", "line\nbreak", null, 42L));
   }
 
@@ -23,7 +24,8 @@ class CsvRowsTest {
 
   @Test
   void timestampsAreUtcInstants() {
-    assertEquals("\"2026-11-20T10:15:00Z\"\n",
+    assertEquals(
+        "\"2026-11-20T10:15:00Z\"\n",
         CsvRows.line(Timestamp.from(Instant.parse("2026-11-20T10:15:00Z"))));
   }
 

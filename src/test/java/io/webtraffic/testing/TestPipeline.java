@@ -30,6 +30,7 @@ public final class TestPipeline {
   private final Path checkpoint;
   private final Map<String, String> extra;
   public final List<BatchReport> reports = Collections.synchronizedList(new ArrayList<>());
+
   /** The physical plan of the last batch of the last run. */
   public String lastPlan;
 
@@ -80,12 +81,15 @@ public final class TestPipeline {
     StreamingQuery query =
         PipelineJob.create(TestSpark.session(), config(), reports::add).start(TestSpark.session());
     boolean finished = query.awaitTermination(TimeUnit.MINUTES.toMillis(RUN_TIMEOUT_MINUTES));
-    var execution = ((org.apache.spark.sql.execution.streaming.StreamingQueryWrapper) query)
-        .streamingQuery().lastExecution();
+    var execution =
+        ((org.apache.spark.sql.execution.streaming.StreamingQueryWrapper) query)
+            .streamingQuery()
+            .lastExecution();
     lastPlan = execution == null ? null : execution.executedPlan().toString();
     if (!finished) {
       query.stop();
-      throw new AssertionError("availableNow run did not finish within " + RUN_TIMEOUT_MINUTES + " min");
+      throw new AssertionError(
+          "availableNow run did not finish within " + RUN_TIMEOUT_MINUTES + " min");
     }
     List<BatchReport> run = new ArrayList<>(reports.subList(before, reports.size()));
     run.forEach(r -> System.out.println("[" + name + "] " + r));

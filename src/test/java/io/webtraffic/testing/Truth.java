@@ -19,10 +19,17 @@ import java.util.TreeMap;
  */
 public final class Truth {
   /** The fields the pipeline's dedup key is made of. */
-  record Identity(String ip, String host, String url, Instant time, String ua, String device, String os) {
+  record Identity(
+      String ip, String host, String url, Instant time, String ua, String device, String os) {
     static Identity of(WebEvent e) {
-      return new Identity(e.ip(), e.host(), e.url(), e.eventTime(), e.userAgentFamily(),
-          e.deviceFamily(), e.osFamily());
+      return new Identity(
+          e.ip(),
+          e.host(),
+          e.url(),
+          e.eventTime(),
+          e.userAgentFamily(),
+          e.deviceFamily(),
+          e.osFamily());
     }
   }
 
@@ -37,15 +44,15 @@ public final class Truth {
   /**
    * Adds one phase of records.
    *
-   * @param lateRecordsAreLate whether this phase's LATE records fall behind the watermark (true once
-   *     an earlier run has moved the watermark)
+   * @param lateRecordsAreLate whether this phase's LATE records fall behind the watermark (true
+   *     once an earlier run has moved the watermark)
    */
   public void add(List<GeneratedRecord> records, boolean lateRecordsAreLate) {
     for (GeneratedRecord r : records) {
       kinds.merge(r.kind(), 1L, Long::sum);
       switch (r.kind()) {
         case MALFORMED, FUTURE -> deadValues.add(r.value());
-        case FILTERED -> { }
+        case FILTERED -> {}
         case LATE -> {
           max(r.event());
           if (lateRecordsAreLate) {

@@ -20,12 +20,17 @@ class ClassifyTest {
   static final Instant ONE_MS_AFTER = WATERMARK.plusMillis(1);
   static final Instant ONE_MINUTE_BEFORE = WATERMARK.minusSeconds(60);
 
-  static final StructType INPUT = new StructType()
-      .add("kafka_partition", DataTypes.IntegerType).add("kafka_offset", DataTypes.LongType)
-      .add("event_time", DataTypes.TimestampType)
-      .add("dead_reason", DataTypes.StringType).add("filter_reason", DataTypes.StringType);
-  static final StructType KEPT = new StructType()
-      .add("kafka_partition", DataTypes.IntegerType).add("kafka_offset", DataTypes.LongType);
+  static final StructType INPUT =
+      new StructType()
+          .add("kafka_partition", DataTypes.IntegerType)
+          .add("kafka_offset", DataTypes.LongType)
+          .add("event_time", DataTypes.TimestampType)
+          .add("dead_reason", DataTypes.StringType)
+          .add("filter_reason", DataTypes.StringType);
+  static final StructType KEPT =
+      new StructType()
+          .add("kafka_partition", DataTypes.IntegerType)
+          .add("kafka_offset", DataTypes.LongType);
 
   static Row in(long offset, Instant time, String dead, String filtered) {
     return RowFactory.create(0, offset, time == null ? null : Timestamp.from(time), dead, filtered);
@@ -33,19 +38,29 @@ class ClassifyTest {
 
   @Test
   void everyRecordGetsExactlyOneOutcome() {
-    Dataset<Row> input = TestSpark.session().createDataFrame(List.of(
-        in(0, ONE_MS_AFTER, null, null),       // kept by dedup: an event
-        in(1, ONE_MS_AFTER, null, null),       // not kept, not late: a duplicate
-        in(2, WATERMARK, null, null),          // exactly at the watermark: late (Spark drops <=)
-        in(3, ONE_MINUTE_BEFORE, null, null),  // behind the watermark: late
-        in(4, null, "malformed_json", null),   // kept (passes dedup) but dead
-        in(5, ONE_MS_AFTER, null, "bot")),     // kept but filtered
-        INPUT);
-    Dataset<Row> kept = TestSpark.session().createDataFrame(List.of(
-        RowFactory.create(0, 0L), RowFactory.create(0, 4L), RowFactory.create(0, 5L)), KEPT);
-    List<Row> rows = Classify.apply(input, kept, WATERMARK.toEpochMilli())
-        .orderBy("kafka_offset").collectAsList();
-    assertEquals(List.of("event", "duplicate", "late", "late", "dead", "filtered"),
+    Dataset<Row> input =
+        TestSpark.session()
+            .createDataFrame(
+                List.of(
+                    in(0, ONE_MS_AFTER, null, null), // kept by dedup: an event
+                    in(1, ONE_MS_AFTER, null, null), // not kept, not late: a duplicate
+                    in(2, WATERMARK, null, null), // exactly at the watermark: late (Spark drops <=)
+                    in(3, ONE_MINUTE_BEFORE, null, null), // behind the watermark: late
+                    in(4, null, "malformed_json", null), // kept (passes dedup) but dead
+                    in(5, ONE_MS_AFTER, null, "bot")), // kept but filtered
+                INPUT);
+    Dataset<Row> kept =
+        TestSpark.session()
+            .createDataFrame(
+                List.of(
+                    RowFactory.create(0, 0L), RowFactory.create(0, 4L), RowFactory.create(0, 5L)),
+                KEPT);
+    List<Row> rows =
+        Classify.apply(input, kept, WATERMARK.toEpochMilli())
+            .orderBy("kafka_offset")
+            .collectAsList();
+    assertEquals(
+        List.of("event", "duplicate", "late", "late", "dead", "filtered"),
         rows.stream().map(r -> r.<String>getAs("outcome")).toList());
   }
 
@@ -54,14 +69,23 @@ class ClassifyTest {
     TumblingWindows w = new TumblingWindows(Duration.ofMinutes(5));
     long t1000 = Instant.parse("2026-11-20T10:00:00Z").toEpochMilli();
     long minute = 60_000;
-    assertArrayEquals(new long[0], w.closingRange(t1000 + minute, t1000 + 4 * minute),
+    assertArrayEquals(
+        new long[0],
+        w.closingRange(t1000 + minute, t1000 + 4 * minute),
         "no window end between 10:01 and 10:04");
-    assertArrayEquals(new long[] {t1000, t1000 + 5 * minute}, w.closingRange(t1000 + minute, t1000 + 5 * minute),
+    assertArrayEquals(
+        new long[] {t1000, t1000 + 5 * minute},
+        w.closingRange(t1000 + minute, t1000 + 5 * minute),
         "[10:00, 10:05) closes when the watermark reaches 10:05");
-    assertArrayEquals(new long[0], w.closingRange(t1000 + 5 * minute, t1000 + 6 * minute),
+    assertArrayEquals(
+        new long[0],
+        w.closingRange(t1000 + 5 * minute, t1000 + 6 * minute),
         "and is not closed again");
-    assertArrayEquals(new long[] {t1000 + 5 * minute, t1000 + 15 * minute},
-        w.closingRange(t1000 + 7 * minute, t1000 + 17 * minute), "two windows at once");
-    assertArrayEquals(new long[] {0, t1000}, w.closingRange(0, t1000), "first watermark closes history");
+    assertArrayEquals(
+        new long[] {t1000 + 5 * minute, t1000 + 15 * minute},
+        w.closingRange(t1000 + 7 * minute, t1000 + 17 * minute),
+        "two windows at once");
+    assertArrayEquals(
+        new long[] {0, t1000}, w.closingRange(0, t1000), "first watermark closes history");
   }
 }

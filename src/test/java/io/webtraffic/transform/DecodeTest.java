@@ -19,33 +19,43 @@ import org.junit.jupiter.api.Test;
 
 class DecodeTest {
   static final Instant KAFKA_TIME = Instant.parse("2026-11-20T10:16:00Z");
-  static final StructType KAFKA = new StructType()
-      .add("key", DataTypes.BinaryType).add("value", DataTypes.BinaryType)
-      .add("topic", DataTypes.StringType).add("partition", DataTypes.IntegerType)
-      .add("offset", DataTypes.LongType).add("timestamp", DataTypes.TimestampType);
+  static final StructType KAFKA =
+      new StructType()
+          .add("key", DataTypes.BinaryType)
+          .add("value", DataTypes.BinaryType)
+          .add("topic", DataTypes.StringType)
+          .add("partition", DataTypes.IntegerType)
+          .add("offset", DataTypes.LongType)
+          .add("timestamp", DataTypes.TimestampType);
 
-  static final String OLD_PRODUCER = "{\"url\":\"/\",\"referrer\":null,"
-      + "\"user_agent\":\"{\\\"family\\\":\\\"Chrome\\\",\\\"major\\\":\\\"131\\\"}\","
-      + "\"headers\":\"{\\\"host\\\":\\\"www.example-academy.io\\\"}\","
-      + "\"host\":\"www.example-academy.io\",\"ip\":\"203.0.113.7\","
-      + "\"event_time\":\"2026-11-20T10:15:30.123Z\"}";
-  static final String NEW_PRODUCER = "{\"url\":\"/courses/streaming\",\"referrer\":\"https://x.io/\","
-      + "\"user_agent\":{\"family\":\"Mobile Safari\",\"major\":\"18\",\"device\":{\"family\":\"iPhone\"},"
-      + "\"os\":{\"family\":\"iOS\"}},\"headers\":{\"accept\":\"text/html\"},"
-      + "\"host\":\"www.example-academy.io\",\"ip\":\"2001:db8::4a\",\"user_id\":48213,"
-      + "\"academy_id\":2,\"event_time\":\"2026-11-20T10:15:29.870Z\",\"experiment\":\"b\"}";
+  static final String OLD_PRODUCER =
+      "{\"url\":\"/\",\"referrer\":null,"
+          + "\"user_agent\":\"{\\\"family\\\":\\\"Chrome\\\",\\\"major\\\":\\\"131\\\"}\","
+          + "\"headers\":\"{\\\"host\\\":\\\"www.example-academy.io\\\"}\","
+          + "\"host\":\"www.example-academy.io\",\"ip\":\"203.0.113.7\","
+          + "\"event_time\":\"2026-11-20T10:15:30.123Z\"}";
+  static final String NEW_PRODUCER =
+      "{\"url\":\"/courses/streaming\",\"referrer\":\"https://x.io/\","
+          + "\"user_agent\":{\"family\":\"Mobile Safari\",\"major\":\"18\",\"device\":{\"family\":\"iPhone\"},"
+          + "\"os\":{\"family\":\"iOS\"}},\"headers\":{\"accept\":\"text/html\"},"
+          + "\"host\":\"www.example-academy.io\",\"ip\":\"2001:db8::4a\",\"user_id\":48213,"
+          + "\"academy_id\":2,\"event_time\":\"2026-11-20T10:15:29.870Z\",\"experiment\":\"b\"}";
 
   static Dataset<Row> kafka(String... values) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       byte[] value = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
-      rows.add(RowFactory.create(null, value, "web-events", 0, (long) i, Timestamp.from(KAFKA_TIME)));
+      rows.add(
+          RowFactory.create(null, value, "web-events", 0, (long) i, Timestamp.from(KAFKA_TIME)));
     }
     return TestSpark.session().createDataFrame(rows, KAFKA);
   }
 
   static List<Row> decode(String... values) {
-    return new Decode(Duration.ofMinutes(5)).apply(kafka(values)).orderBy("kafka_offset").collectAsList();
+    return new Decode(Duration.ofMinutes(5))
+        .apply(kafka(values))
+        .orderBy("kafka_offset")
+        .collectAsList();
   }
 
   @Test
@@ -54,45 +64,58 @@ class DecodeTest {
     Row old = rows.get(0);
     assertNull(old.getAs("dead_reason"));
     assertEquals("www.example-academy.io", old.getAs("host"));
-    assertEquals(Timestamp.from(Instant.parse("2026-11-20T10:15:30.123Z")), old.getAs("event_time"));
+    assertEquals(
+        Timestamp.from(Instant.parse("2026-11-20T10:15:30.123Z")), old.getAs("event_time"));
     assertEquals("{\"family\":\"Chrome\",\"major\":\"131\"}", old.getAs("user_agent"));
     Row newer = rows.get(1);
     assertNull(newer.getAs("dead_reason"));
-    assertEquals("{\"family\":\"Mobile Safari\",\"major\":\"18\",\"device\":{\"family\":\"iPhone\"},"
-        + "\"os\":{\"family\":\"iOS\"}}", newer.getAs("user_agent"));
+    assertEquals(
+        "{\"family\":\"Mobile Safari\",\"major\":\"18\",\"device\":{\"family\":\"iPhone\"},"
+            + "\"os\":{\"family\":\"iOS\"}}",
+        newer.getAs("user_agent"));
     assertEquals("{\"accept\":\"text/html\"}", newer.getAs("headers"));
     assertEquals(48213L, (Long) newer.getAs("user_id"));
-    assertEquals(NEW_PRODUCER, newer.getAs("payload"), "the unknown field stays in the raw payload");
+    assertEquals(
+        NEW_PRODUCER, newer.getAs("payload"), "the unknown field stays in the raw payload");
   }
 
   @Test
   void namesWhyARecordIsDead() {
-    List<Row> rows = decode(
-        null,
-        "",
-        "{\"url\":\"/pricing\",\"host\":\"www.example-academy.io\",\"event_time\":\"2026-11-20T10:15:3",
-        "not json at all",
-        "{\"url\":\"/\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T10:15:30Z\"}",
-        "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"yesterday\"}",
-        "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T10:15:30\"}",
-        "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T10:21:00.001Z\"}",
-        "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T10:21:00Z\"}",
-        "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T11:15:30+01:00\"}");
+    List<Row> rows =
+        decode(
+            null,
+            "",
+            "{\"url\":\"/pricing\",\"host\":\"www.example-academy.io\",\"event_time\":\"2026-11-20T10:15:3",
+            "not json at all",
+            "{\"url\":\"/\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T10:15:30Z\"}",
+            "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"yesterday\"}",
+            "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T10:15:30\"}",
+            "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T10:21:00.001Z\"}",
+            "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T10:21:00Z\"}",
+            "{\"url\":\"/\",\"host\":\"h\",\"ip\":\"1.2.3.4\",\"event_time\":\"2026-11-20T11:15:30+01:00\"}");
     List<Object> reasons = rows.stream().map(r -> r.getAs("dead_reason")).toList();
-    assertEquals(java.util.Arrays.asList(
-        "empty_record", "empty_record", "malformed_json", "malformed_json", "missing_field:host",
-        "bad_event_time", "bad_event_time", "future_event_time",
-        null, // exactly max-future-skew (5 minutes) after the Kafka timestamp is accepted
-        null), // an explicit offset is the same instant as 10:15:30Z
+    assertEquals(
+        java.util.Arrays.asList(
+            "empty_record",
+            "empty_record",
+            "malformed_json",
+            "malformed_json",
+            "missing_field:host",
+            "bad_event_time",
+            "bad_event_time",
+            "future_event_time",
+            null, // exactly max-future-skew (5 minutes) after the Kafka timestamp is accepted
+            null), // an explicit offset is the same instant as 10:15:30Z
         reasons);
-    assertEquals(Timestamp.from(Instant.parse("2026-11-20T10:15:30Z")), rows.get(9).getAs("event_time"));
+    assertEquals(
+        Timestamp.from(Instant.parse("2026-11-20T10:15:30Z")), rows.get(9).getAs("event_time"));
   }
 
   @Test
   void keepsTheRawBytesAndKafkaCoordinatesOfEveryRecord() {
-    Row dead = decode("{\"truncated\":")
-        .get(0);
-    assertEquals("{\"truncated\":", new String((byte[]) dead.getAs("raw_value"), StandardCharsets.UTF_8));
+    Row dead = decode("{\"truncated\":").get(0);
+    assertEquals(
+        "{\"truncated\":", new String((byte[]) dead.getAs("raw_value"), StandardCharsets.UTF_8));
     assertEquals("web-events", dead.getAs("kafka_topic"));
     assertEquals(0, (Integer) dead.getAs("kafka_partition"));
     assertEquals(Timestamp.from(KAFKA_TIME), dead.getAs("kafka_timestamp"));
