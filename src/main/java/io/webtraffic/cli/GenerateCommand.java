@@ -1,6 +1,5 @@
 package io.webtraffic.cli;
 
-import io.webtraffic.generate.DurationText;
 import io.webtraffic.generate.EventGenerator;
 import io.webtraffic.generate.GenerationSummary;
 import io.webtraffic.generate.GeneratorSettings;
@@ -14,13 +13,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -80,7 +78,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(
         names = "--duration",
         paramLabel = "DURATION",
-        converter = DurationConverter.class,
+        converter = TrafficMix.DurationConverter.class,
         description = "Simulated time to cover, e.g. 30s or 5m: rate x duration records.")
     Duration duration;
   }
@@ -102,76 +100,7 @@ public final class GenerateCommand implements Callable<Integer> {
       description = "Send as fast as possible; simulated times are unchanged.")
   boolean noPacing;
 
-  @Option(
-      names = "--duplicate-fraction",
-      paramLabel = "FRACTION",
-      description = "Byte-identical re-sends of recent events (default: ${DEFAULT-VALUE}).")
-  double duplicateFraction = GeneratorSettings.DUPLICATE_FRACTION_DEFAULT;
-
-  @Option(
-      names = "--jitter-fraction",
-      paramLabel = "FRACTION",
-      description = "Share of valid events that arrive out of order (default: ${DEFAULT-VALUE}).")
-  double jitterFraction = GeneratorSettings.JITTER_FRACTION_DEFAULT;
-
-  @Option(
-      names = "--max-jitter",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How far out of order at most (default: 30s).")
-  Duration maxJitter = GeneratorSettings.MAX_JITTER_DEFAULT;
-
-  @Option(
-      names = "--late-fraction",
-      paramLabel = "FRACTION",
-      description = "Events far behind the clock (default: ${DEFAULT-VALUE}).")
-  double lateFraction = GeneratorSettings.LATE_FRACTION_DEFAULT;
-
-  @Option(
-      names = "--late-by",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How far behind (default: 1h).")
-  Duration lateBy = GeneratorSettings.LATE_BY_DEFAULT;
-
-  @Option(
-      names = "--malformed-fraction",
-      paramLabel = "FRACTION",
-      description = "Records that cannot be decoded (default: ${DEFAULT-VALUE}).")
-  double malformedFraction = GeneratorSettings.MALFORMED_FRACTION_DEFAULT;
-
-  @Option(
-      names = "--future-fraction",
-      paramLabel = "FRACTION",
-      description = "Events from skewed clocks, ahead of the clock (default: ${DEFAULT-VALUE}).")
-  double futureFraction = GeneratorSettings.FUTURE_FRACTION_DEFAULT;
-
-  @Option(
-      names = "--future-by",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How far ahead (default: 1d).")
-  Duration futureBy = GeneratorSettings.FUTURE_BY_DEFAULT;
-
-  @Option(
-      names = "--filtered-fraction",
-      paramLabel = "FRACTION",
-      description = "Static assets, health checks and bots (default: ${DEFAULT-VALUE}).")
-  double filteredFraction = GeneratorSettings.FILTERED_FRACTION_DEFAULT;
-
-  @Option(
-      names = "--new-producer-fraction",
-      paramLabel = "FRACTION",
-      description = "Share in the newer producer shape (default: ${DEFAULT-VALUE}).")
-  double newProducerFraction = GeneratorSettings.NEW_PRODUCER_FRACTION_DEFAULT;
-
-  @Option(
-      names = "--hosts",
-      paramLabel = "HOST",
-      split = ",",
-      description =
-          "Site host names, comma-separated (default: the four example-academy.io sites).")
-  List<String> hosts = GeneratorSettings.HOSTS_DEFAULT;
+  @Mixin TrafficMix mix;
 
   @Override
   public Integer call() {
@@ -182,7 +111,7 @@ public final class GenerateCommand implements Callable<Integer> {
         topic,
         bootstrapServers,
         noPacing ? "without pacing" : "at " + rate + " records/s",
-        options(settings, -1));
+        TrafficMix.reproduce(settings, -1));
     try (StopSignals signals =
             StopSignals.install(() -> out.println("Stopping: flushing (Ctrl-C again to abort)"));
         KafkaEventWriter writer = new KafkaEventWriter(bootstrapServers, topic)) {
@@ -192,7 +121,7 @@ public final class GenerateCommand implements Callable<Integer> {
               pacer, signals::requested, WriteControl.PROGRESS_EVERY_DEFAULT, out::println);
       GenerationSummary summary = writer.write(new EventGenerator(settings), control);
       out.print(summary.toTable());
-      out.printf("Reproduce with: generate %s%n", options(settings, summary.total()));
+      out.printf("Reproduce with: generate %s%n", TrafficMix.reproduce(settings, summary.total()));
       return 0;
     } catch (KafkaWriteException e) {
       LOG.debug("generate failed", e);
@@ -221,51 +150,20 @@ public final class GenerateCommand implements Callable<Integer> {
           .count(count)
           .ratePerSecond(rate)
           .start(first)
-          .duplicateFraction(duplicateFraction)
-          .jitterFraction(jitterFraction)
-          .maxJitter(maxJitter)
-          .lateFraction(lateFraction)
-          .lateBy(lateBy)
-          .malformedFraction(malformedFraction)
-          .futureFraction(futureFraction)
-          .futureBy(futureBy)
-          .filteredFraction(filteredFraction)
-          .newProducerFraction(newProducerFraction)
-          .hosts(hosts)
+          .duplicateFraction(mix.duplicateFraction)
+          .jitterFraction(mix.jitterFraction)
+          .maxJitter(mix.maxJitter)
+          .lateFraction(mix.lateFraction)
+          .lateBy(mix.lateBy)
+          .malformedFraction(mix.malformedFraction)
+          .futureFraction(mix.futureFraction)
+          .futureBy(mix.futureBy)
+          .filteredFraction(mix.filteredFraction)
+          .newProducerFraction(mix.newProducerFraction)
+          .hosts(mix.hosts)
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
-  }
-
-  /** The options that regenerate the same records; {@code count} -1 leaves the amount out. */
-  private static String options(GeneratorSettings s, long count) {
-    return String.format(
-        "--seed %d --start %s --rate %s%s --duplicate-fraction %s --jitter-fraction %s --max-jitter %s"
-            + " --late-fraction %s --late-by %s --malformed-fraction %s --future-fraction %s --future-by %s"
-            + " --filtered-fraction %s --new-producer-fraction %s --hosts %s",
-        s.seed(),
-        s.start(),
-        s.ratePerSecond(),
-        count < 0 ? "" : " --count " + count,
-        s.duplicateFraction(),
-        s.jitterFraction(),
-        DurationText.format(s.maxJitter()),
-        s.lateFraction(),
-        DurationText.format(s.lateBy()),
-        s.malformedFraction(),
-        s.futureFraction(),
-        DurationText.format(s.futureBy()),
-        s.filteredFraction(),
-        s.newProducerFraction(),
-        String.join(",", s.hosts()));
-  }
-
-  /** Accepts 30s, 5m, 1h, 1d, 500ms or ISO-8601; picocli turns its exception into a usage error. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      return DurationText.parse(value);
     }
   }
 }
