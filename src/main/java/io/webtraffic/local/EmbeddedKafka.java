@@ -219,6 +219,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.setProperty("default.replication.factor", "1");
     props.setProperty("min.insync.replicas", "1");
     props.setProperty("auto.create.topics.enable", "false");
+    // Records carry their event's simulated time as timestamp: time-based retention would delete
+    // a replayed week-old dataset within minutes. A local stack keeps everything.
+    props.setProperty("log.retention.ms", "-1");
     props.setProperty("offsets.topic.replication.factor", "1");
     props.setProperty("offsets.topic.num.partitions", "5");
     props.setProperty("transaction.state.log.replication.factor", "1");
