@@ -47,6 +47,7 @@ public final class ConfigLoader {
       Set.of("postgres.password", "kafka.sasl-username", "kafka.sasl-password");
 
   private final Config defaults;
+  private final Set<String> knownKeys;
   private final Path home;
 
   private ConfigLoader(Path home) {
@@ -56,6 +57,11 @@ public final class ConfigLoader {
                 DEFAULTS_RESOURCE,
                 ConfigParseOptions.defaults().setAllowMissing(false))
             .resolve();
+    this.knownKeys =
+        defaults.getConfig(ROOT).entrySet().stream()
+            .map(Map.Entry::getKey)
+            .filter(k -> !k.startsWith(FREE_FORM + "."))
+            .collect(Collectors.toUnmodifiableSet());
     this.home = home;
   }
 
@@ -112,7 +118,7 @@ public final class ConfigLoader {
    */
   private Map<String, String> envSettings(Map<String, String> env) {
     Map<String, String> settings = new TreeMap<>();
-    for (String key : knownKeys()) {
+    for (String key : knownKeys) {
       String value = env.get(envName(key));
       if (value != null) {
         settings.put(key, value);
@@ -155,19 +161,12 @@ public final class ConfigLoader {
     if (key.startsWith(FREE_FORM + ".") || key.equals(FREE_FORM)) {
       return;
     }
-    if (!knownKeys().contains(key)) {
+    if (!knownKeys.contains(key)) {
       throw new InvalidConfigException(
           String.format(
               "Unknown setting '%s' (from %s%s); known settings are listed in %s",
               key, source, key, DEFAULTS_RESOURCE));
     }
-  }
-
-  private Set<String> knownKeys() {
-    return defaults.getConfig(ROOT).entrySet().stream()
-        .map(Map.Entry::getKey)
-        .filter(k -> !k.startsWith(FREE_FORM + "."))
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
   }
 
   private PipelineConfig toPipelineConfig(Config c, Map<String, String> env) {

@@ -24,9 +24,22 @@ final class IcebergAppend {
 
   /** Returns true when this call committed, false when the batch was already in the table. */
   boolean append(Dataset<Row> rows, String queryId, long batchId) {
-    if (lastCommittedBatch(rows.sparkSession(), queryId) >= batchId) {
+    if (committed(rows.sparkSession(), queryId, batchId)) {
       return false;
     }
+    write(rows, queryId, batchId);
+    return true;
+  }
+
+  /** Whether this query's batch is already in the table's current lineage. */
+  boolean committed(SparkSession spark, String queryId, long batchId) {
+    return lastCommittedBatch(spark, queryId) >= batchId;
+  }
+
+  /**
+   * Commits the rows with the batch's snapshot properties; callers have checked {@link #committed}.
+   */
+  void write(Dataset<Row> rows, String queryId, long batchId) {
     try {
       rows.writeTo(table)
           .option("snapshot-property." + QUERY_ID, queryId)
@@ -35,7 +48,6 @@ final class IcebergAppend {
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException("Cannot append to " + table + ": table is missing", e);
     }
-    return true;
   }
 
   /** The newest batch of this query in the table's current lineage, or -1. */

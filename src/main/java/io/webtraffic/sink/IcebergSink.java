@@ -164,7 +164,7 @@ public final class IcebergSink {
       String queryId,
       long batchId) {
     IcebergAppend append = new IcebergAppend(settings.table(table));
-    if (append.lastCommittedBatch(spark(closedWindows), queryId) >= batchId) {
+    if (append.committed(spark(closedWindows), queryId, batchId)) {
       return 0;
     }
     Dataset<Row> existing =
@@ -184,7 +184,7 @@ public final class IcebergSink {
     try {
       long n = fresh.count();
       if (n > 0) {
-        append.append(fresh, queryId, batchId);
+        append.write(fresh, queryId, batchId);
       }
       return n;
     } finally {

@@ -26,6 +26,18 @@ class StackCliTest {
     PipelineCli.execute("stack", "stop", "--data-dir", dataDir.toString());
   }
 
+  int start(String kafkaPort, String postgresPort) {
+    return PipelineCli.execute(
+        "stack",
+        "start",
+        "--data-dir",
+        dataDir.toString(),
+        "--kafka-port",
+        kafkaPort,
+        "--postgres-port",
+        postgresPort);
+  }
+
   @Test
   void startsReportsAndStopsABackgroundStack() throws Exception {
     String kafkaPort = Integer.toString(FreePorts.pick());
@@ -33,17 +45,7 @@ class StackCliTest {
     StackFiles files = new StackFiles(dataDir);
 
     // 1. start: returns once the background stack is ready
-    assertEquals(
-        0,
-        PipelineCli.execute(
-            "stack",
-            "start",
-            "--data-dir",
-            dataDir.toString(),
-            "--kafka-port",
-            kafkaPort,
-            "--postgres-port",
-            postgresPort));
+    assertEquals(0, start(kafkaPort, postgresPort));
     StackEndpoints endpoints = StackEndpoints.readEnvFile(files.envFile());
     assertEquals("127.0.0.1:" + kafkaPort, endpoints.bootstrapServers());
     assertEquals("jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres", endpoints.jdbcUrl());
@@ -56,17 +58,7 @@ class StackCliTest {
       assertTrue(one.next());
     }
     assertEquals(0, PipelineCli.execute("stack", "status", "--data-dir", dataDir.toString()));
-    assertEquals(
-        0,
-        PipelineCli.execute(
-            "stack",
-            "start",
-            "--data-dir",
-            dataDir.toString(),
-            "--kafka-port",
-            kafkaPort,
-            "--postgres-port",
-            postgresPort));
+    assertEquals(0, start(kafkaPort, postgresPort));
 
     // 3. stop: the process ends and its runtime files go
     assertEquals(0, PipelineCli.execute("stack", "stop", "--data-dir", dataDir.toString()));
