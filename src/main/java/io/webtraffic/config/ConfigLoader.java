@@ -13,6 +13,7 @@ import io.webtraffic.config.PipelineConfig.KafkaSettings;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import io.webtraffic.config.PipelineConfig.Secret;
 import io.webtraffic.config.PipelineConfig.SparkSettings;
+import io.webtraffic.config.PipelineConfig.WindowSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -242,10 +243,40 @@ public final class ConfigLoader {
         positive(c, "event-time.watermark-delay"),
         positive(c, "event-time.max-future-skew"),
         filter,
-        positive(c, "windows.tumbling-size"),
+        windows(c),
         iceberg,
         postgres,
         spark);
+  }
+
+  private static WindowSettings windows(Config c) {
+    Duration slidingSize = positive(c, "windows.sliding-size");
+    Duration slide = positive(c, "windows.sliding-slide");
+    if (slide.compareTo(slidingSize) > 0) {
+      throw InvalidConfigException.invalid(
+          ROOT + ".windows.sliding-slide",
+          c.getValue("windows.sliding-slide").unwrapped(),
+          "must not exceed pipeline.windows.sliding-size ("
+              + c.getValue("windows.sliding-size").unwrapped()
+              + "); a slide equal to the size is a tumbling window");
+    }
+    List<String> countKey = c.getStringList("windows.count-key");
+    if (countKey.isEmpty()
+        || !WindowSettings.COUNT_KEY_FIELDS.containsAll(countKey)
+        || countKey.stream().distinct().count() != countKey.size()) {
+      throw InvalidConfigException.invalid(
+          ROOT + ".windows.count-key",
+          countKey,
+          "allowed: one or more distinct fields of " + WindowSettings.COUNT_KEY_FIELDS);
+    }
+    return new WindowSettings(
+        positive(c, "windows.tumbling-size"),
+        slidingSize,
+        slide,
+        positive(c, "windows.session-gap"),
+        atLeast(c, "windows.count-size", 1),
+        countKey,
+        positive(c, "windows.count-flush-after"));
   }
 
   static TriggerSetting trigger(String value) {

@@ -17,7 +17,7 @@ public record PipelineConfig(
     Duration watermarkDelay,
     Duration maxFutureSkew,
     FilterRules filter,
-    Duration tumblingWindow,
+    WindowSettings windows,
     IcebergSettings iceberg,
     PostgresSettings postgres,
     SparkSettings spark) {
@@ -40,6 +40,22 @@ public record PipelineConfig(
       List<String> healthCheckPaths,
       String botUserAgentPattern,
       List<String> allowedHosts) {}
+
+  /**
+   * The event-time windows: tumbling and sliding hits, sessions per (ip, host), and count windows
+   * of {@code countSize} events per {@code countKey}.
+   */
+  public record WindowSettings(
+      Duration tumblingSize,
+      Duration slidingSize,
+      Duration slidingSlide,
+      Duration sessionGap,
+      long countSize,
+      List<String> countKey,
+      Duration countFlushAfter) {
+    /** The event fields a count window may be keyed by: the ones every event has. */
+    public static final List<String> COUNT_KEY_FIELDS = List.of("host", "ip", "url", "referrer");
+  }
 
   public record IcebergSettings(
       String catalogName,

@@ -1,7 +1,6 @@
 package io.webtraffic.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.sink.BatchCommitter;
@@ -13,12 +12,11 @@ import io.webtraffic.transform.Decode;
 import io.webtraffic.transform.DedupKey;
 import io.webtraffic.transform.EnrichUserAgent;
 import io.webtraffic.transform.FilterEvents;
-import io.webtraffic.transform.TumblingWindows;
-import java.util.Arrays;
+import io.webtraffic.window.StatefulWindows;
+import io.webtraffic.window.TimeWindows;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,9 +24,9 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
  * The streaming job, top to bottom. Kafka records are decoded, validated, enriched and classified
- * without dropping anything; the deduplication runs under the event-time watermark; and every
- * record, together with the list of rows the deduplication kept, reaches the committer, which
- * accounts for each record and writes the sinks exactly once.
+ * without dropping anything; the deduplication runs under the event-time watermark, followed by the
+ * session and count windows; and every record, together with the window rows, reaches the
+ * committer, which accounts for each record and writes the sinks exactly once.
  */
 public final class PipelineJob {
   private final PipelineConfig config;
@@ -50,13 +48,16 @@ public final class PipelineJob {
     new IcebergTables(config.iceberg()).createIfMissing(spark);
     PostgresSink postgres = new PostgresSink(config.postgres(), config.jobName());
     postgres.createTablesIfMissing();
-    TumblingWindows windows = new TumblingWindows(config.tumblingWindow());
+    TimeWindows tumbling = TimeWindows.tumbling(config.windows().tumblingSize());
+    TimeWindows sliding =
+        TimeWindows.sliding(config.windows().slidingSize(), config.windows().slidingSlide());
     BatchCommitter committer =
         new BatchCommitter(
             config.checkpointLocation(),
-            new IcebergSink(config.iceberg(), windows),
+            new IcebergSink(config.iceberg(), tumbling, sliding),
             postgres,
-            windows,
+            tumbling,
+            sliding,
             config.postgres().upsertEvents(),
             reports);
     return new PipelineJob(config, new KafkaSource(config.kafka()), committer);
@@ -78,21 +79,17 @@ public final class PipelineJob {
             .withWatermark("wm_time", config.watermarkDelay().toMillis() + " milliseconds")
             .repartition(config.spark().shufflePartitions(), col("dedup_key"));
 
-    // Deduplicate within the watermark (state in RocksDB). Only the kept rows' coordinates leave
-    // this branch; the fingerprint reads every column so both branches share one Kafka scan, one
-    // parse and one shuffle (Spark reuses the identical exchange instead of reading Kafka twice).
-    Column[] all = Arrays.stream(keyed.columns()).map(c -> col(c)).toArray(Column[]::new);
-    Dataset<Row> kept =
-        keyed
-            .dropDuplicatesWithinWatermark("dedup_key")
-            .select(
-                col("kafka_partition").as("kept_partition"),
-                col("kafka_offset").as("kept_offset"),
-                xxhash64(all).as("kept_fingerprint"));
+    // Deduplicate within the watermark (state in RocksDB), then session and count windows over
+    // what it kept, in one more stateful operator that also reports the kept rows' coordinates.
+    Dataset<Row> windows =
+        new StatefulWindows(config.windows())
+            .apply(keyed.dropDuplicatesWithinWatermark("dedup_key"));
 
-    // Every record plus the kept list: the committer tells events, duplicates and late rows apart.
+    // Every record plus the window rows: the committer tells events, duplicates and late rows
+    // apart, and writes events, windows and accounting. Both branches read the same shuffle, so
+    // Kafka is scanned and parsed once per batch (Spark reuses the identical exchange).
     return keyed
-        .unionByName(kept, true)
+        .unionByName(windows, true)
         .writeStream()
         .queryName(config.jobName())
         .option("checkpointLocation", config.checkpointLocation())

@@ -3,7 +3,8 @@ package io.webtraffic.sink;
 import static org.apache.spark.sql.functions.col;
 
 import io.webtraffic.transform.Classify;
-import io.webtraffic.transform.TumblingWindows;
+import io.webtraffic.window.StatefulWindows;
+import io.webtraffic.window.TimeWindows;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.function.Consumer;
@@ -27,7 +28,8 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
   private final String checkpointLocation;
   private final IcebergSink iceberg;
   private final PostgresSink postgres;
-  private final TumblingWindows windows;
+  private final TimeWindows tumbling;
+  private final TimeWindows sliding;
   private final boolean upsertEvents;
   private final Consumer<BatchReport> reports;
 
@@ -35,13 +37,15 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       String checkpointLocation,
       IcebergSink iceberg,
       PostgresSink postgres,
-      TumblingWindows windows,
+      TimeWindows tumbling,
+      TimeWindows sliding,
       boolean upsertEvents,
       Consumer<BatchReport> reports) {
     this.checkpointLocation = checkpointLocation;
     this.iceberg = iceberg;
     this.postgres = postgres;
-    this.windows = windows;
+    this.tumbling = tumbling;
+    this.sliding = sliding;
     this.upsertEvents = upsertEvents;
     this.reports = reports;
   }
@@ -60,7 +64,8 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
     public String toString() {
       return String.format(
           "batch %d: read %d | events %d | duplicates %d | filtered %d | late %d | dead-lettered %d"
-              + " | iceberg events %d, late %d, dead %d, windows %d+%d | postgres window rows %d%s"
+              + " | iceberg events %d, late %d, dead %d, windows %d+%d+%d, sessions %d, count windows"
+              + " %d | postgres window rows %d%s"
               + " | %d ms | watermark %s",
           batchId,
           counts.read(),
@@ -74,6 +79,9 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
           iceberg.dead(),
           iceberg.hostWindows(),
           iceberg.referrerWindows(),
+          iceberg.slidingWindows(),
+          iceberg.sessions(),
+          iceberg.countWindows(),
           postgresWindowRows,
           postgresCommitted ? "" : " (already committed)",
           durationMs,
@@ -95,16 +103,10 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
     try {
       Dataset<Row> input =
           batch
-              .where(col("kept_offset").isNull())
-              .drop("kept_partition", "kept_offset", "kept_fingerprint");
-      Dataset<Row> kept =
-          batch
-              .where(col("kept_offset").isNotNull())
-              .select(
-                  col("kept_partition").as("kafka_partition"),
-                  col("kept_offset").as("kafka_offset"));
+              .where(col(StatefulWindows.ROW_KIND).isNull())
+              .drop(StatefulWindows.OUTPUT.fieldNames());
       classified =
-          Classify.apply(input, kept, watermarks.lateThresholdMs())
+          Classify.apply(input, StatefulWindows.kept(batch), watermarks.lateThresholdMs())
               .persist(StorageLevel.MEMORY_AND_DISK());
       BatchCounts counts = BatchCounts.of(classified);
       if (counts.keptButLate() > 0) {
@@ -118,12 +120,14 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
                 + " passed Spark's deduplication; the job's watermark model is wrong");
       }
 
+      WindowRows windows = WindowRows.of(batch);
       IcebergSink.Written written =
-          iceberg.commit(classified, counts, queryId, batchId, watermarks);
+          iceberg.commit(classified, counts, windows, queryId, batchId, watermarks);
 
       Dataset<Row> events = classified.where(col("outcome").equalTo(Classify.EVENT));
-      var hostWindows = windows.hitsByHost(events).collectAsList();
-      var referrerWindows = windows.hitsByHostReferrer(events).collectAsList();
+      var hostWindows = tumbling.hitsByHost(events).collectAsList();
+      var referrerWindows = tumbling.hitsByHostReferrer(events).collectAsList();
+      var slidingWindows = sliding.hitsByHost(events).collectAsList();
       Iterator<Row> eventRows = upsertEvents ? events.toLocalIterator() : null;
       boolean committed =
           postgres.commit(
@@ -131,14 +135,19 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
               batchId,
               counts,
               watermarks,
-              new PostgresSink.BatchRows(hostWindows, referrerWindows, eventRows));
+              new PostgresSink.BatchRows(
+                  hostWindows, referrerWindows, slidingWindows, windows, eventRows));
 
       reports.accept(
           new BatchReport(
               batchId,
               counts,
               written,
-              hostWindows.size() + referrerWindows.size(),
+              hostWindows.size()
+                  + referrerWindows.size()
+                  + slidingWindows.size()
+                  + windows.sessions().size()
+                  + windows.countWindows().size(),
               committed,
               watermarks,
               (System.nanoTime() - started) / 1_000_000));

@@ -7,17 +7,22 @@ import static org.apache.spark.sql.functions.unix_millis;
 
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import io.webtraffic.transform.Classify;
-import io.webtraffic.transform.TumblingWindows;
+import io.webtraffic.window.TimeWindows;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Writes one micro-batch to the Iceberg tables: events, late events, dead letters, and the tumbling
- * windows that this batch's watermark closed. Each table commit is idempotent on (query id, batch
- * id), so a batch replayed after a crash between two commits completes the missing ones only.
+ * Writes one micro-batch to the Iceberg tables: events, late events, dead letters, the sessions and
+ * count windows that became final, and the tumbling and sliding windows that this batch's watermark
+ * closed. Iceberg only ever receives final rows (append mode). Each table commit is idempotent on
+ * (query id, batch id), so a batch replayed after a crash between two commits completes the missing
+ * ones only.
  *
  * <p>Closed windows are computed from the events table itself: once the watermark has passed a
  * window's end, every later event for it is late, so the table holds its final count.
@@ -46,23 +51,39 @@ public final class IcebergSink {
   };
 
   private final IcebergSettings settings;
-  private final TumblingWindows windows;
+  private final TimeWindows tumbling;
+  private final TimeWindows sliding;
 
-  public IcebergSink(IcebergSettings settings, TumblingWindows windows) {
+  public IcebergSink(IcebergSettings settings, TimeWindows tumbling, TimeWindows sliding) {
     this.settings = settings;
-    this.windows = windows;
+    this.tumbling = tumbling;
+    this.sliding = sliding;
   }
 
   /** Rows appended per table by this call (0 where the batch was already committed). */
   public record Written(
-      long events, long late, long dead, long hostWindows, long referrerWindows) {}
+      long events,
+      long late,
+      long dead,
+      long hostWindows,
+      long referrerWindows,
+      long slidingWindows,
+      long sessions,
+      long countWindows) {
+    public static final Written NOTHING = new Written(0, 0, 0, 0, 0, 0, 0, 0);
+  }
 
+  /**
+   * @param windows the batch's session and count window rows (collected: they are few)
+   */
   public Written commit(
       Dataset<Row> classified,
       BatchCounts counts,
+      WindowRows windows,
       String queryId,
       long batchId,
       Watermarks watermarks) {
+    SparkSession spark = classified.sparkSession();
     long dead =
         appendIfAny(
             IcebergTables.DEAD_LETTERS,
@@ -84,35 +105,69 @@ public final class IcebergSink {
             events(classified, Classify.EVENT, batchId),
             queryId,
             batchId);
-    long[] range = windows.closingRange(watermarks.previousMs(), watermarks.currentMs());
+    List<Row> closedSessions = windows.closedSessions();
+    long sessions =
+        appendIfAny(
+            IcebergTables.SESSIONS,
+            closedSessions.size(),
+            spark
+                .createDataFrame(closedSessions, windows.sessionSchema())
+                .drop("status")
+                .withColumn("batch_id", lit(batchId)),
+            queryId,
+            batchId);
+    long countWindows =
+        appendIfAny(
+            IcebergTables.COUNT_WINDOWS,
+            windows.countWindows().size(),
+            spark
+                .createDataFrame(windows.countWindows(), windows.countSchema())
+                .withColumn("batch_id", lit(batchId)),
+            queryId,
+            batchId);
+
     long hostWindows = 0;
     long referrerWindows = 0;
-    if (range.length == 2) {
-      Dataset<Row> closed =
-          spark(classified)
-              .table(settings.table(IcebergTables.EVENTS))
-              .where(
-                  col("event_time")
-                      .geq(timestamp_millis(lit(range[0])))
-                      .and(col("event_time").lt(timestamp_millis(lit(range[1])))));
+    Optional<TimeWindows.Closing> closing =
+        tumbling.closing(watermarks.previousMs(), watermarks.currentMs());
+    if (closing.isPresent()) {
+      Dataset<Row> closed = eventsTable(spark).where(closing.get().eventsIn());
       hostWindows =
           appendNew(
               IcebergTables.HITS_BY_HOST,
-              windows.hitsByHost(closed),
-              range,
+              tumbling.hitsByHost(closed),
+              closing.get(),
               new String[] {"window_start", "host"},
               queryId,
               batchId);
       referrerWindows =
           appendNew(
               IcebergTables.HITS_BY_HOST_REFERRER,
-              windows.hitsByHostReferrer(closed),
-              range,
+              tumbling.hitsByHostReferrer(closed),
+              closing.get(),
               new String[] {"window_start", "host", "referrer"},
               queryId,
               batchId);
     }
-    return new Written(events, late, dead, hostWindows, referrerWindows);
+    long slidingWindows = 0;
+    Optional<TimeWindows.Closing> slid =
+        sliding.closing(watermarks.previousMs(), watermarks.currentMs());
+    if (slid.isPresent()) {
+      slidingWindows =
+          appendNew(
+              IcebergTables.HITS_BY_HOST_SLIDING,
+              sliding.hitsByHost(eventsTable(spark).where(slid.get().eventsIn())),
+              slid.get(),
+              new String[] {"window_start", "window_end", "host"},
+              queryId,
+              batchId);
+    }
+    return new Written(
+        events, late, dead, hostWindows, referrerWindows, slidingWindows, sessions, countWindows);
+  }
+
+  private Dataset<Row> eventsTable(SparkSession spark) {
+    return spark.table(settings.table(IcebergTables.EVENTS));
   }
 
   static Dataset<Row> events(Dataset<Row> classified, String outcome, long batchId) {
@@ -158,26 +213,28 @@ public final class IcebergSink {
    */
   private long appendNew(
       String table,
-      Dataset<Row> closedWindows,
-      long[] range,
+      Dataset<Row> windows,
+      TimeWindows.Closing closing,
       String[] key,
       String queryId,
       long batchId) {
     IcebergAppend append = new IcebergAppend(settings.table(table));
-    if (append.committed(spark(closedWindows), queryId, batchId)) {
+    if (append.committed(windows.sparkSession(), queryId, batchId)) {
       return 0;
     }
     Dataset<Row> existing =
-        spark(closedWindows)
+        windows
+            .sparkSession()
             .table(settings.table(table))
-            .where(col("window_start").geq(timestamp_millis(lit(range[0]))))
+            .where(col("window_start").geq(timestamp_millis(lit(closing.firstStartMs()))))
             .select(Arrays.stream(key).map(k -> col(k).as("x_" + k)).toArray(Column[]::new));
     Column same = lit(true);
     for (String k : key) {
       same = same.and(col(k).eqNullSafe(col("x_" + k)));
     }
     Dataset<Row> fresh =
-        closedWindows
+        windows
+            .where(closing.windowsIn())
             .join(existing, same, "left_anti")
             .withColumn("batch_id", lit(batchId))
             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -190,9 +247,5 @@ public final class IcebergSink {
     } finally {
       fresh.unpersist();
     }
-  }
-
-  private static org.apache.spark.sql.SparkSession spark(Dataset<Row> ds) {
-    return ds.sparkSession();
   }
 }

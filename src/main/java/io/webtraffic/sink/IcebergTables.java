@@ -14,6 +14,9 @@ public final class IcebergTables {
   public static final String DEAD_LETTERS = "dead_letters";
   public static final String HITS_BY_HOST = "hits_by_host";
   public static final String HITS_BY_HOST_REFERRER = "hits_by_host_referrer";
+  public static final String HITS_BY_HOST_SLIDING = "hits_by_host_sliding";
+  public static final String SESSIONS = "sessions";
+  public static final String COUNT_WINDOWS = "count_windows";
 
   static final String EVENT_COLUMNS =
       String.join(
@@ -101,6 +104,47 @@ public final class IcebergTables {
             "host STRING",
             "referrer STRING",
             "hits BIGINT NOT NULL",
+            "batch_id BIGINT"),
+        "days(window_start)");
+    create(
+        spark,
+        HITS_BY_HOST_SLIDING,
+        String.join(
+            ",\n  ",
+            "window_start TIMESTAMP NOT NULL",
+            "window_end TIMESTAMP NOT NULL",
+            "host STRING",
+            "hits BIGINT NOT NULL",
+            "batch_id BIGINT"),
+        "days(window_start)");
+    create(
+        spark,
+        SESSIONS,
+        String.join(
+            ",\n  ",
+            "session_id STRING NOT NULL COMMENT 'stable: derived from the first event'",
+            "ip STRING",
+            "host STRING",
+            "session_start TIMESTAMP NOT NULL COMMENT 'first event'",
+            "session_end TIMESTAMP NOT NULL COMMENT 'last event; the session window ends a gap later'",
+            "events BIGINT NOT NULL",
+            "distinct_urls BIGINT NOT NULL",
+            "ua_family STRING COMMENT 'of the first event'",
+            "device_family STRING",
+            "os_family STRING",
+            "batch_id BIGINT"),
+        "days(session_start)");
+    create(
+        spark,
+        COUNT_WINDOWS,
+        String.join(
+            ",\n  ",
+            "window_id STRING NOT NULL COMMENT 'stable: derived from the first event'",
+            "window_key STRING COMMENT 'the key value; a JSON array when keyed by several fields'",
+            "window_start TIMESTAMP NOT NULL COMMENT 'earliest event'",
+            "window_end TIMESTAMP NOT NULL COMMENT 'latest event'",
+            "events BIGINT NOT NULL",
+            "closed_by STRING COMMENT 'count, or timeout when flushed short'",
             "batch_id BIGINT"),
         "days(window_start)");
   }

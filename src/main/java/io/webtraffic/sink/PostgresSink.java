@@ -17,11 +17,11 @@ import org.apache.spark.sql.Row;
 import org.postgresql.PGConnection;
 
 /**
- * Writes one micro-batch to PostgreSQL in a single transaction: window increments, optionally the
- * clean events, the batch's accounting row and the ledger row (query id, sink, batch id). A batch
- * whose ledger row exists was committed before and is skipped, so window increments are applied
- * once. Rows travel by COPY into temporary staging tables and are merged with one statement per
- * table.
+ * Writes one micro-batch to PostgreSQL in a single transaction: tumbling and sliding window
+ * increments, the sessions and count windows that changed, optionally the clean events, the batch's
+ * accounting row and the ledger row (query id, sink, batch id). A batch whose ledger row exists was
+ * committed before and is skipped, so window increments are applied once. Rows travel by COPY into
+ * temporary staging tables and are merged with one statement per table.
  */
 public final class PostgresSink {
   static final String SINK = "postgres";
@@ -35,8 +35,16 @@ public final class PostgresSink {
     this.jobName = jobName;
   }
 
-  /** What one batch brings to PostgreSQL. {@code events} is null unless events are upserted too. */
-  public record BatchRows(List<Row> hostWindows, List<Row> referrerWindows, Iterator<Row> events) {}
+  /**
+   * What one batch brings to PostgreSQL: increments of the tumbling and sliding windows, the
+   * sessions and count windows that changed, and (when events are upserted too) the clean events.
+   */
+  public record BatchRows(
+      List<Row> hostWindows,
+      List<Row> referrerWindows,
+      List<Row> slidingWindows,
+      WindowRows windows,
+      Iterator<Row> events) {}
 
   public void createTablesIfMissing() {
     String s = settings.schema();
@@ -65,6 +73,29 @@ public final class PostgresSink {
       st.execute(
           "CREATE TABLE IF NOT EXISTS "
               + s
+              + ".hits_by_host_sliding ("
+              + "window_start timestamptz NOT NULL, window_end timestamptz NOT NULL, host text NOT NULL,"
+              + " hits bigint NOT NULL, last_batch_id bigint NOT NULL,"
+              + " PRIMARY KEY (window_start, window_end, host))");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + s
+              + ".sessions ("
+              + "session_id text PRIMARY KEY, ip text, host text, session_start timestamptz NOT NULL,"
+              + " session_end timestamptz NOT NULL, events bigint NOT NULL,"
+              + " distinct_urls bigint NOT NULL, ua_family text, device_family text, os_family text,"
+              + " status text NOT NULL CHECK (status IN ('open', 'closed')),"
+              + " last_batch_id bigint NOT NULL)");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + s
+              + ".count_windows ("
+              + "window_id text PRIMARY KEY, window_key text, window_start timestamptz NOT NULL,"
+              + " window_end timestamptz NOT NULL, events bigint NOT NULL, closed_by text NOT NULL,"
+              + " batch_id bigint NOT NULL)");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + s
               + ".processed_events ("
               + "dedup_key text PRIMARY KEY, event_time timestamptz NOT NULL, url text, referrer text,"
               + " host text, ip text, ua_family text, device_family text, os_family text,"
@@ -86,6 +117,16 @@ public final class PostgresSink {
               + " dead_by_reason jsonb NOT NULL, filtered_by_reason jsonb NOT NULL,"
               + " late_threshold timestamptz NOT NULL, watermark timestamptz NOT NULL,"
               + " committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (query_id, batch_id))");
+      st.execute(
+          "ALTER TABLE "
+              + s
+              + ".pipeline_batches ADD COLUMN IF NOT EXISTS spark_dropped_by_watermark bigint");
+      st.execute(
+          "COMMENT ON COLUMN "
+              + s
+              + ".pipeline_batches.spark_dropped_by_watermark IS"
+              + " 'rows Spark''s stateful operators dropped behind the watermark, from the query"
+              + " progress; equals late'");
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot create PostgreSQL tables in schema "
@@ -164,6 +205,28 @@ public final class PostgresSink {
     }
   }
 
+  /**
+   * Records, next to a committed batch's accounting, how many rows Spark's stateful operators
+   * dropped behind the watermark (from the query's progress, known only after the batch).
+   */
+  public void recordDroppedByWatermark(String queryId, long batchId, long dropped) {
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE "
+                    + settings.schema()
+                    + ".pipeline_batches SET spark_dropped_by_watermark = ?"
+                    + " WHERE query_id = ? AND batch_id = ?")) {
+      ps.setLong(1, dropped);
+      ps.setString(2, queryId);
+      ps.setLong(3, batchId);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot record batch " + batchId + "'s watermark drops: " + e.getMessage(), e);
+    }
+  }
+
   private boolean alreadyCommitted(Connection c, String queryId, long batchId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -189,6 +252,18 @@ public final class PostgresSink {
       st.execute(
           "CREATE TEMP TABLE stage_hits_by_host_referrer (window_start timestamptz,"
               + " window_end timestamptz, host text, referrer text, hits bigint) ON COMMIT DROP");
+      st.execute(
+          "CREATE TEMP TABLE stage_hits_by_host_sliding (window_start timestamptz,"
+              + " window_end timestamptz, host text, hits bigint) ON COMMIT DROP");
+      st.execute(
+          "CREATE TEMP TABLE stage_sessions (session_id text, ip text, host text,"
+              + " session_start timestamptz, session_end timestamptz, events bigint,"
+              + " distinct_urls bigint, ua_family text, device_family text, os_family text,"
+              + " status text) ON COMMIT DROP");
+      st.execute(
+          "CREATE TEMP TABLE stage_count_windows (window_id text, window_key text,"
+              + " window_start timestamptz, window_end timestamptz, events bigint, closed_by text)"
+              + " ON COMMIT DROP");
     }
     copy(
         c,
@@ -200,6 +275,24 @@ public final class PostgresSink {
         "stage_hits_by_host_referrer",
         rows.referrerWindows().iterator(),
         r -> CsvRows.line(r.get(0), r.get(1), r.get(2), r.isNullAt(3) ? "" : r.get(3), r.get(4)));
+    copy(
+        c,
+        "stage_hits_by_host_sliding",
+        rows.slidingWindows().iterator(),
+        r -> CsvRows.line(r.get(0), r.get(1), r.get(2), r.get(3)));
+    copy(
+        c,
+        "stage_sessions",
+        rows.windows().sessions().iterator(),
+        r ->
+            CsvRows.line(
+                r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7),
+                r.get(8), r.get(9), r.get(10)));
+    copy(
+        c,
+        "stage_count_windows",
+        rows.windows().countWindows().iterator(),
+        r -> CsvRows.line(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
     try (Statement st = c.createStatement()) {
       st.executeUpdate(
           "INSERT INTO "
@@ -219,6 +312,47 @@ public final class PostgresSink {
               + " FROM stage_hits_by_host_referrer"
               + " ON CONFLICT (window_start, host, referrer) DO UPDATE"
               + " SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
+      st.executeUpdate(
+          "INSERT INTO "
+              + s
+              + ".hits_by_host_sliding AS t"
+              + " SELECT window_start, window_end, host, hits, "
+              + batchId
+              + " FROM stage_hits_by_host_sliding"
+              + " ON CONFLICT (window_start, window_end, host) DO UPDATE"
+              + " SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
+      // Sessions carry their whole current value: replace the row, and drop merged sessions.
+      st.executeUpdate(
+          "DELETE FROM "
+              + s
+              + ".sessions WHERE session_id IN"
+              + " (SELECT session_id FROM stage_sessions WHERE status = '"
+              + WindowRows.MERGED
+              + "')");
+      st.executeUpdate(
+          "INSERT INTO "
+              + s
+              + ".sessions SELECT session_id, ip, host, session_start, session_end, events,"
+              + " distinct_urls, ua_family, device_family, os_family, status, "
+              + batchId
+              + " FROM stage_sessions WHERE status <> '"
+              + WindowRows.MERGED
+              + "' ON CONFLICT (session_id) DO UPDATE SET session_start = EXCLUDED.session_start,"
+              + " session_end = EXCLUDED.session_end, events = EXCLUDED.events,"
+              + " distinct_urls = EXCLUDED.distinct_urls, ua_family = EXCLUDED.ua_family,"
+              + " device_family = EXCLUDED.device_family, os_family = EXCLUDED.os_family,"
+              + " status = EXCLUDED.status, last_batch_id = EXCLUDED.last_batch_id");
+      // Count windows are final when emitted: insert (replace keeps a replay harmless).
+      st.executeUpdate(
+          "INSERT INTO "
+              + s
+              + ".count_windows SELECT window_id, window_key, window_start, window_end, events,"
+              + " closed_by, "
+              + batchId
+              + " FROM stage_count_windows ON CONFLICT (window_id) DO UPDATE"
+              + " SET window_key = EXCLUDED.window_key, window_start = EXCLUDED.window_start,"
+              + " window_end = EXCLUDED.window_end, events = EXCLUDED.events,"
+              + " closed_by = EXCLUDED.closed_by, batch_id = EXCLUDED.batch_id");
     }
   }
 

@@ -55,6 +55,10 @@ class PipelineEndToEndTest {
       Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(2));
   static final Duration WATERMARK_DELAY = Duration.ofMinutes(1);
   static final Duration WINDOW = Duration.ofMinutes(5);
+  static final Duration SLIDING = Duration.ofMinutes(10);
+  static final Duration SLIDE = Duration.ofMinutes(1);
+  static final Duration GAP = Duration.ofMinutes(2);
+  static final long COUNT = 50;
 
   @TempDir static Path workDir;
   TestPipeline pipeline;
@@ -72,6 +76,14 @@ class PipelineEndToEndTest {
                   "1 minute",
                   "windows.tumbling-size",
                   "5 minutes",
+                  "windows.sliding-size",
+                  "10 minutes",
+                  "windows.sliding-slide",
+                  "1 minute",
+                  "windows.session-gap",
+                  "2 minutes",
+                  "windows.count-size",
+                  String.valueOf(COUNT),
                   "postgres.upsert-events",
                   "true"));
       SharedStack.kafka().createTopic(pipeline.topic(), 2);
@@ -132,15 +144,22 @@ class PipelineEndToEndTest {
         "the data has every kind");
     assertEquals(truth.read(), reports.stream().mapToLong(r -> r.counts().read()).sum());
     assertTables();
-    // One shuffle, read by both branches: Kafka is scanned and parsed once per batch.
+    // Kafka is scanned once per batch: the shuffle by dedup key is read by both branches (one
+    // Exchange, one ReusedExchange); the only other shuffle groups the deduplicated events by
+    // window.
+    String plan = pipeline.lastPlan;
+    // (The last batch has no data: its Kafka scan is an empty LocalTableScan. The window
+    // operator's empty initial state, columns count and sessions, is the other leaf.)
     assertEquals(
         1,
-        pipeline.lastPlan.lines().filter(l -> l.matches("^[:|+\\- ]*\\+- Exchange .*")).count(),
-        pipeline.lastPlan);
+        plan.lines()
+            .filter(l -> l.matches(".*(MicroBatchScan|LocalTableScan).*"))
+            .filter(l -> !l.contains("sessions#"))
+            .count(),
+        plan);
     assertEquals(
-        1,
-        pipeline.lastPlan.lines().filter(l -> l.contains("+- ReusedExchange")).count(),
-        pipeline.lastPlan);
+        2, plan.lines().filter(l -> l.matches("^[:|+\\- ]*\\+- Exchange .*")).count(), plan);
+    assertEquals(1, plan.lines().filter(l -> l.contains("+- ReusedExchange")).count(), plan);
   }
 
   @Test
@@ -186,7 +205,7 @@ class PipelineEndToEndTest {
     assertTrue(again.counts().read() > 0, "and it had data");
     assertFalse(again.postgresCommitted(), "PostgreSQL skipped it by its ledger row");
     assertEquals(
-        new IcebergSink.Written(0, 0, 0, 0, 0),
+        IcebergSink.Written.NOTHING,
         again.iceberg(),
         "Iceberg skipped it by its snapshot properties");
     assertTables();
@@ -243,6 +262,56 @@ class PipelineEndToEndTest {
           r.getTimestamp(0).toInstant() + " " + r.getString(2), r.getLong(3), Long::sum);
     }
     assertEquals(truth.hitsByHost(WINDOW, watermark), icebergWindows, "Iceberg hits_by_host");
+    Map<String, Long> icebergSliding = new TreeMap<>();
+    for (Row r : spark.table(pipeline.table("hits_by_host_sliding")).collectAsList()) {
+      icebergSliding.merge(
+          r.getTimestamp(0).toInstant()
+              + " "
+              + r.getTimestamp(1).toInstant()
+              + " "
+              + r.getString(2),
+          r.getLong(3),
+          Long::sum);
+    }
+    assertEquals(
+        truth.slidingHitsByHost(SLIDING, SLIDE, watermark),
+        icebergSliding,
+        "Iceberg hits_by_host_sliding");
+
+    // Sessions: Iceberg holds exactly the sessions the watermark has closed.
+    List<Truth.Session> sessions = truth.sessions(GAP);
+    assertEquals(
+        sorted(sessions.stream().filter(x -> x.closedBy(watermark, GAP)).toList()),
+        sorted(
+            spark
+                .table(pipeline.table("sessions"))
+                .select("ip", "host", "session_start", "session_end", "events", "distinct_urls")
+                .collectAsList()
+                .stream()
+                .map(PipelineEndToEndTest::session)
+                .toList()),
+        "Iceberg sessions");
+    assertEquals(
+        spark.table(pipeline.table("sessions")).count(),
+        spark.table(pipeline.table("sessions")).select("session_id").distinct().count(),
+        "one row per session id");
+
+    // Count windows: each count-closed window has exactly COUNT events, and what the windows
+    // hold of a host plus its unfinished window (fewer than COUNT) is every event of the host.
+    Map<String, Long> inWindows = new TreeMap<>();
+    for (Row r : spark.table(pipeline.table("count_windows")).collectAsList()) {
+      inWindows.merge(r.<String>getAs("window_key"), r.<Long>getAs("events"), Long::sum);
+      if (r.<String>getAs("closed_by").equals("count")) {
+        assertEquals(COUNT, r.<Long>getAs("events"), "a full count window");
+      }
+    }
+    truth
+        .eventsByHost()
+        .forEach(
+            (host, n) -> {
+              long open = n - inWindows.getOrDefault(host, 0L);
+              assertTrue(open >= 0 && open < COUNT, host + ": " + n + " events, " + open + " open");
+            });
 
     try (Connection c = pipeline.postgres();
         Statement st = c.createStatement()) {
@@ -258,6 +327,81 @@ class PipelineEndToEndTest {
               "SELECT window_start, host || ' ' || referrer, hits FROM "
                   + pipeline.pgTable("hits_by_host_referrer")),
           "PG hits_by_host_referrer");
+      Map<String, Long> pgSliding = new TreeMap<>();
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT window_start, window_end, host, hits FROM "
+                  + pipeline.pgTable("hits_by_host_sliding"))) {
+        while (rs.next()) {
+          pgSliding.merge(
+              rs.getTimestamp(1).toInstant()
+                  + " "
+                  + rs.getTimestamp(2).toInstant()
+                  + " "
+                  + rs.getString(3),
+              rs.getLong(4),
+              Long::sum);
+        }
+      }
+      assertEquals(
+          truth.slidingHitsByHost(SLIDING, SLIDE, null), pgSliding, "PG hits_by_host_sliding");
+      // Every session, open or closed, with its current value; closed exactly when final.
+      List<String> expectedSessions =
+          truth.sessions(GAP).stream()
+              .map(x -> x + (x.closedBy(watermark, GAP) ? " closed" : " open"))
+              .sorted()
+              .toList();
+      List<String> pgSessions = new ArrayList<>();
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT ip, host, session_start, session_end, events, distinct_urls, status FROM "
+                  + pipeline.pgTable("sessions"))) {
+        while (rs.next()) {
+          pgSessions.add(
+              new Truth.Session(
+                      rs.getString(1),
+                      rs.getString(2),
+                      rs.getTimestamp(3).toInstant(),
+                      rs.getTimestamp(4).toInstant(),
+                      rs.getLong(5),
+                      rs.getLong(6))
+                  + " "
+                  + rs.getString(7));
+        }
+      }
+      assertEquals(expectedSessions, pgSessions.stream().sorted().toList(), "PG sessions");
+      // PostgreSQL holds the same count windows as Iceberg.
+      List<String> pgCounts = new ArrayList<>();
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT window_id, window_key, events, closed_by FROM "
+                  + pipeline.pgTable("count_windows"))) {
+        while (rs.next()) {
+          pgCounts.add(
+              rs.getString(1)
+                  + " "
+                  + rs.getString(2)
+                  + " "
+                  + rs.getLong(3)
+                  + " "
+                  + rs.getString(4));
+        }
+      }
+      assertEquals(
+          spark.table(pipeline.table("count_windows")).collectAsList().stream()
+              .map(
+                  r ->
+                      r.getAs("window_id")
+                          + " "
+                          + r.getAs("window_key")
+                          + " "
+                          + r.getAs("events")
+                          + " "
+                          + r.getAs("closed_by"))
+              .sorted()
+              .toList(),
+          pgCounts.stream().sorted().toList(),
+          "PG count_windows equal Iceberg's");
       try (ResultSet rs =
           st.executeQuery("SELECT count(*) FROM " + pipeline.pgTable("processed_events"))) {
         rs.next();
@@ -293,6 +437,22 @@ class PipelineEndToEndTest {
             "read, events, duplicates, filtered, late, dead, batches breaking the identity");
       }
     }
+  }
+
+  static Truth.Session session(Row r) {
+    return new Truth.Session(
+        r.getString(0),
+        r.getString(1),
+        r.getTimestamp(2).toInstant(),
+        r.getTimestamp(3).toInstant(),
+        r.getLong(4),
+        r.getLong(5));
+  }
+
+  static List<Truth.Session> sorted(List<Truth.Session> sessions) {
+    return sessions.stream()
+        .sorted(java.util.Comparator.comparing(Truth.Session::toString))
+        .toList();
   }
 
   static Map<String, Long> query(Statement st, String sql) throws Exception {

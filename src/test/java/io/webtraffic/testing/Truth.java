@@ -112,6 +112,76 @@ public final class Truth {
     return hits;
   }
 
+  /**
+   * Hits per (window start, window end, host) of sliding windows aligned to the epoch: every window
+   * [k * slide, k * slide + size) that holds the event. Only windows ended by {@code closedBy} when
+   * it is given.
+   */
+  public Map<String, Long> slidingHitsByHost(Duration size, Duration slide, Instant closedBy) {
+    Map<String, Long> hits = new TreeMap<>();
+    long sizeMs = size.toMillis();
+    long slideMs = slide.toMillis();
+    for (WebEvent e : events) {
+      long t = e.eventTime().toEpochMilli();
+      for (long start = Math.floorDiv(t, slideMs) * slideMs; start > t - sizeMs; start -= slideMs) {
+        Instant end = Instant.ofEpochMilli(start + sizeMs);
+        if (closedBy == null || !end.isAfter(closedBy)) {
+          hits.merge(Instant.ofEpochMilli(start) + " " + end + " " + e.host(), 1L, Long::sum);
+        }
+      }
+    }
+    return hits;
+  }
+
+  /** A session as the truth sees it: the events of an (ip, host) with no gap of {@code gap}. */
+  public record Session(
+      String ip, String host, Instant start, Instant end, long events, long distinctUrls) {
+    public boolean closedBy(Instant watermark, Duration gap) {
+      return !end.plus(gap).isAfter(watermark);
+    }
+  }
+
+  /** Every session of the accepted events: sorted by time, split wherever the gap is reached. */
+  public List<Session> sessions(Duration gap) {
+    Map<String, List<WebEvent>> byKey = new TreeMap<>();
+    for (WebEvent e : events) {
+      byKey.computeIfAbsent(e.ip() + " " + e.host(), k -> new ArrayList<>()).add(e);
+    }
+    List<Session> sessions = new ArrayList<>();
+    for (List<WebEvent> list : byKey.values()) {
+      list.sort(java.util.Comparator.comparing(WebEvent::eventTime));
+      List<WebEvent> current = new ArrayList<>();
+      for (WebEvent e : list) {
+        if (!current.isEmpty()
+            && !e.eventTime().isBefore(current.get(current.size() - 1).eventTime().plus(gap))) {
+          sessions.add(session(current));
+          current = new ArrayList<>();
+        }
+        current.add(e);
+      }
+      sessions.add(session(current));
+    }
+    return sessions;
+  }
+
+  private static Session session(List<WebEvent> events) {
+    WebEvent first = events.get(0);
+    return new Session(
+        first.ip(),
+        first.host(),
+        first.eventTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        events.get(events.size() - 1).eventTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        events.size(),
+        events.stream().map(WebEvent::url).distinct().count());
+  }
+
+  /** Accepted events per host. */
+  public Map<String, Long> eventsByHost() {
+    Map<String, Long> counts = new TreeMap<>();
+    events.forEach(e -> counts.merge(e.host(), 1L, Long::sum));
+    return counts;
+  }
+
   static Instant windowStart(Instant t, Duration size) {
     long ms = size.toMillis();
     return Instant.ofEpochMilli(Math.floorDiv(t.toEpochMilli(), ms) * ms);

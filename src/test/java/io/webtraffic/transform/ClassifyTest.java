@@ -1,11 +1,9 @@
 package io.webtraffic.transform;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.webtraffic.testing.TestSpark;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -62,30 +60,5 @@ class ClassifyTest {
     assertEquals(
         List.of("event", "duplicate", "late", "late", "dead", "filtered"),
         rows.stream().map(r -> r.<String>getAs("outcome")).toList());
-  }
-
-  @Test
-  void windowsCloseWhenTheWatermarkPassesTheirEnd() {
-    TumblingWindows w = new TumblingWindows(Duration.ofMinutes(5));
-    long t1000 = Instant.parse("2026-11-20T10:00:00Z").toEpochMilli();
-    long minute = 60_000;
-    assertArrayEquals(
-        new long[0],
-        w.closingRange(t1000 + minute, t1000 + 4 * minute),
-        "no window end between 10:01 and 10:04");
-    assertArrayEquals(
-        new long[] {t1000, t1000 + 5 * minute},
-        w.closingRange(t1000 + minute, t1000 + 5 * minute),
-        "[10:00, 10:05) closes when the watermark reaches 10:05");
-    assertArrayEquals(
-        new long[0],
-        w.closingRange(t1000 + 5 * minute, t1000 + 6 * minute),
-        "and is not closed again");
-    assertArrayEquals(
-        new long[] {t1000 + 5 * minute, t1000 + 15 * minute},
-        w.closingRange(t1000 + 7 * minute, t1000 + 17 * minute),
-        "two windows at once");
-    assertArrayEquals(
-        new long[] {0, t1000}, w.closingRange(0, t1000), "first watermark closes history");
   }
 }

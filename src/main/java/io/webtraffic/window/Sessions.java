@@ -1,0 +1,165 @@
+package io.webtraffic.window;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Session windows per (ip, host) on event time, as Flink and Spark define them: an event opens the
+ * window [t, t + gap), and overlapping windows are one session. An event arriving out of order can
+ * extend a session backwards or bridge two sessions into one; the merged session keeps the id of
+ * the earlier one. A session is final once the watermark reaches its last event plus the gap: no
+ * event the job still accepts can touch it then.
+ */
+public final class Sessions implements Serializable {
+  /** What a session's row in a sink must become. */
+  public enum Status {
+    /** Still open: replace the row. */
+    OPEN,
+    /** Final: replace the row; it never changes again. */
+    CLOSED,
+    /** Merged into another session: delete the row. */
+    MERGED
+  }
+
+  public record Change(SessionState session, Status status) {}
+
+  private static final Comparator<SessionState> BY_START =
+      Comparator.comparingLong(SessionState::getStartMs).thenComparing(SessionState::getId);
+
+  private final long gapMs;
+
+  public Sessions(Duration gap) {
+    this.gapMs = gap.toMillis();
+  }
+
+  /**
+   * Applies one batch's events of one (ip, host) to its open sessions (changed in place), then
+   * closes the sessions the watermark has passed.
+   *
+   * @return every session this call changed, once each, with what its sink row must become
+   */
+  public List<Change> update(List<SessionState> open, List<WindowEvent> events, long watermarkMs) {
+    Set<String> existing = new HashSet<>();
+    open.forEach(s -> existing.add(s.getId()));
+    Map<String, SessionState> touched = new LinkedHashMap<>();
+    List<SessionState> mergedAway = new ArrayList<>();
+    for (WindowEvent e : events.stream().sorted(WindowEvent.ORDER).toList()) {
+      List<SessionState> overlapping =
+          open.stream()
+              .filter(
+                  s -> e.timeMs() < s.getLastMs() + gapMs && s.getStartMs() < e.timeMs() + gapMs)
+              .sorted(BY_START)
+              .toList();
+      SessionState target;
+      if (overlapping.isEmpty()) {
+        target = start(e);
+        open.add(target);
+      } else {
+        target = overlapping.get(0);
+        add(target, e);
+        for (SessionState other : overlapping.subList(1, overlapping.size())) {
+          absorb(target, other);
+          open.remove(other);
+          touched.remove(other.getId());
+          if (existing.contains(other.getId())) {
+            mergedAway.add(other);
+          }
+        }
+      }
+      touched.put(target.getId(), target);
+    }
+    List<Change> changes = new ArrayList<>(close(open, watermarkMs));
+    for (SessionState s : touched.values()) {
+      if (open.contains(s)) {
+        changes.add(new Change(s, Status.OPEN));
+      }
+    }
+    mergedAway.forEach(s -> changes.add(new Change(s, Status.MERGED)));
+    open.sort(BY_START);
+    return changes;
+  }
+
+  /**
+   * Closes (removes and returns) the sessions whose last event plus the gap is at or below the
+   * watermark.
+   */
+  public List<Change> close(List<SessionState> open, long watermarkMs) {
+    List<Change> closed = new ArrayList<>();
+    for (SessionState s : List.copyOf(open)) {
+      if (s.getLastMs() + gapMs <= watermarkMs) {
+        open.remove(s);
+        closed.add(new Change(s, Status.CLOSED));
+      }
+    }
+    return closed;
+  }
+
+  /**
+   * The event-time timeout for the open sessions: Spark fires it once the watermark is past it,
+   * that is when the earliest session can close. Empty when none is open.
+   */
+  public OptionalLong timeoutAt(List<SessionState> open) {
+    return open.stream().mapToLong(s -> s.getLastMs() + gapMs - 1).min();
+  }
+
+  /** A session's id: derived from its first event, so a replayed batch produces the same id. */
+  static String idOf(WindowEvent first) {
+    return UUID.nameUUIDFromBytes(("session:" + first.dedupKey()).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  private static SessionState start(WindowEvent e) {
+    SessionState s = new SessionState();
+    s.setId(idOf(e));
+    s.setIp(e.ip());
+    s.setHost(e.host());
+    s.setStartMs(e.timeMs());
+    s.setLastMs(e.timeMs());
+    s.setEvents(1);
+    s.setUrls(new ArrayList<>(e.url() == null ? List.of() : List.of(e.url())));
+    userAgent(s, e.uaFamily(), e.deviceFamily(), e.osFamily());
+    return s;
+  }
+
+  private static void add(SessionState s, WindowEvent e) {
+    if (e.timeMs() < s.getStartMs()) {
+      s.setStartMs(e.timeMs());
+      userAgent(s, e.uaFamily(), e.deviceFamily(), e.osFamily());
+    }
+    s.setLastMs(Math.max(s.getLastMs(), e.timeMs()));
+    s.setEvents(s.getEvents() + 1);
+    if (e.url() != null) {
+      s.setUrls(union(s.getUrls(), List.of(e.url())));
+    }
+  }
+
+  /** Merges {@code other} into {@code target}, which starts no later than it. */
+  private static void absorb(SessionState target, SessionState other) {
+    target.setLastMs(Math.max(target.getLastMs(), other.getLastMs()));
+    target.setEvents(target.getEvents() + other.getEvents());
+    target.setUrls(union(target.getUrls(), other.getUrls()));
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    TreeSet<String> all = new TreeSet<>(a);
+    all.addAll(b);
+    return new ArrayList<>(all);
+  }
+
+  private static void userAgent(SessionState s, String ua, String device, String os) {
+    s.setUaFamily(ua);
+    s.setDeviceFamily(device);
+    s.setOsFamily(os);
+  }
+}

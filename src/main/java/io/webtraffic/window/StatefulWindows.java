@@ -1,0 +1,277 @@
+package io.webtraffic.window;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.webtraffic.config.PipelineConfig.WindowSettings;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.streaming.GroupState;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Session and count windows in one stateful operator after the deduplication. Each deduplicated
+ * event is sent to two window groups, its (ip, host) session group and its count-window key group;
+ * the operator keeps each group's open windows in the state store and emits a row whenever a window
+ * changes, with event-time timeouts closing windows whose key has gone quiet.
+ *
+ * <p>One operator, not two: Spark refuses a stateful operator after one that uses event-time
+ * timeouts, and two operators side by side would each need their own copy of the deduplication. The
+ * same operator also reports which rows the deduplication kept ({@link #KEPT} rows, one per event
+ * of a count group), so the batch needs no second branch for that.
+ */
+public final class StatefulWindows {
+  public static final String ROW_KIND = "row_kind";
+  public static final String KEPT = "kept";
+  public static final String SESSION = "session";
+  public static final String COUNT = "count";
+
+  /** The rows the operator emits; every field but row_kind is null where it does not apply. */
+  public static final StructType OUTPUT =
+      new StructType()
+          .add(ROW_KIND, DataTypes.StringType, false)
+          .add("kept_partition", DataTypes.IntegerType)
+          .add("kept_offset", DataTypes.LongType)
+          .add("session_id", DataTypes.StringType)
+          .add("session_ip", DataTypes.StringType)
+          .add("session_host", DataTypes.StringType)
+          .add("session_start", DataTypes.TimestampType)
+          .add("session_end", DataTypes.TimestampType)
+          .add("session_events", DataTypes.LongType)
+          .add("session_distinct_urls", DataTypes.LongType)
+          .add("session_ua_family", DataTypes.StringType)
+          .add("session_device_family", DataTypes.StringType)
+          .add("session_os_family", DataTypes.StringType)
+          .add("session_status", DataTypes.StringType)
+          .add("count_window_id", DataTypes.StringType)
+          .add("count_key", DataTypes.StringType)
+          .add("count_start", DataTypes.TimestampType)
+          .add("count_end", DataTypes.TimestampType)
+          .add("count_events", DataTypes.LongType)
+          .add("count_closed_by", DataTypes.StringType);
+
+  private final WindowSettings settings;
+
+  public StatefulWindows(WindowSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * @param deduped the deduplication's output: every record it kept, events and others, with all
+   *     the columns of the shared shuffle
+   */
+  public Dataset<Row> apply(Dataset<Row> deduped) {
+    // The fingerprint reads every column, so this branch keeps the whole shuffle output and Spark
+    // can reuse the one exchange that the job's other branch reads.
+    Column[] all = Arrays.stream(deduped.columns()).map(c -> col(c)).toArray(Column[]::new);
+    Column countKey =
+        settings.countKey().size() == 1
+            ? coalesce(col(settings.countKey().get(0)), lit(""))
+            : to_json(array(settings.countKey().stream().map(c -> col(c)).toArray(Column[]::new)));
+    Dataset<Row> input =
+        deduped
+            .where(col("wm_time").isNotNull())
+            .withColumn("fingerprint", xxhash64(all))
+            .withColumn("count_key", countKey)
+            .withColumn(
+                "group",
+                explode(
+                    array(
+                        struct(
+                            lit(COUNT).as("kind"),
+                            to_json(array(lit(COUNT), col("count_key"))).as("id")),
+                        struct(
+                            lit(SESSION).as("kind"),
+                            to_json(array(lit(SESSION), col("ip"), col("host"))).as("id")))))
+            .select(
+                col("group.id").as("window_group"),
+                col("group.kind").as("window_kind"),
+                col("wm_time"),
+                col("event_time"),
+                col("dedup_key"),
+                col("ip"),
+                col("host"),
+                col("url"),
+                col("ua_family"),
+                col("device_family"),
+                col("os_family"),
+                col("count_key"),
+                col("kafka_partition"),
+                col("kafka_offset"),
+                col("fingerprint"));
+    return input
+        .groupBy(col("window_group"))
+        .as(Encoders.STRING(), Encoders.row(input.schema()))
+        .flatMapGroupsWithState(
+            new WindowFunction(
+                new Sessions(settings.sessionGap()),
+                new CountWindows(settings.countSize(), settings.countFlushAfter())),
+            OutputMode.Append(),
+            Encoders.bean(WindowState.class),
+            Encoders.row(OUTPUT),
+            GroupStateTimeout.EventTimeTimeout());
+  }
+
+  /** The (kafka_partition, kafka_offset) of the events the deduplication kept. */
+  public static Dataset<Row> kept(Dataset<Row> batch) {
+    return batch
+        .where(col(ROW_KIND).equalTo(KEPT))
+        .select(col("kept_partition").as("kafka_partition"), col("kept_offset").as("kafka_offset"));
+  }
+
+  /**
+   * Sessions that changed in the batch, with their status: open, closed (final) or merged (into
+   * another session, so its row goes).
+   */
+  public static Dataset<Row> sessions(Dataset<Row> batch) {
+    return batch
+        .where(col(ROW_KIND).equalTo(SESSION))
+        .select(
+            col("session_id"),
+            col("session_ip").as("ip"),
+            col("session_host").as("host"),
+            col("session_start"),
+            col("session_end"),
+            col("session_events").as("events"),
+            col("session_distinct_urls").as("distinct_urls"),
+            col("session_ua_family").as("ua_family"),
+            col("session_device_family").as("device_family"),
+            col("session_os_family").as("os_family"),
+            col("session_status").as("status"));
+  }
+
+  /** Count windows finished in the batch; each is final. */
+  public static Dataset<Row> countWindows(Dataset<Row> batch) {
+    return batch
+        .where(col(ROW_KIND).equalTo(COUNT))
+        .select(
+            col("count_window_id").as("window_id"),
+            col("count_key").as("window_key"),
+            col("count_start").as("window_start"),
+            col("count_end").as("window_end"),
+            col("count_events").as("events"),
+            col("count_closed_by").as("closed_by"));
+  }
+
+  /** The per-group function: dispatches to the session or count-window logic. */
+  static final class WindowFunction
+      implements FlatMapGroupsWithStateFunction<String, Row, WindowState, Row> {
+    private final Sessions sessions;
+    private final CountWindows counts;
+
+    WindowFunction(Sessions sessions, CountWindows counts) {
+      this.sessions = sessions;
+      this.counts = counts;
+    }
+
+    @Override
+    public Iterator<Row> call(String group, Iterator<Row> rows, GroupState<WindowState> state) {
+      long watermarkMs = state.getCurrentWatermarkMs();
+      WindowState current = state.exists() ? state.get() : new WindowState();
+      List<Row> out = new ArrayList<>();
+      List<WindowEvent> events = new ArrayList<>();
+      String kind = null;
+      String countKey = null;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        kind = r.getAs("window_kind");
+        countKey = r.getAs("count_key");
+        events.add(event(r));
+        if (COUNT.equals(kind)) {
+          out.add(kept(r.<Integer>getAs("kafka_partition"), r.<Long>getAs("kafka_offset")));
+        }
+      }
+      boolean isCount = kind == null ? current.getCount() != null : kind.equals(COUNT);
+
+      OptionalLong timeout;
+      if (isCount) {
+        List<CountWindows.Window> windows = new ArrayList<>();
+        current.setCount(counts.update(current.getCount(), countKey, events, watermarkMs, windows));
+        windows.forEach(w -> out.add(countRow(w)));
+        timeout = counts.timeoutAt(current.getCount());
+      } else {
+        sessions
+            .update(current.getSessions(), events, watermarkMs)
+            .forEach(c -> out.add(sessionRow(c)));
+        timeout = sessions.timeoutAt(current.getSessions());
+      }
+
+      if (timeout.isEmpty()) {
+        state.remove();
+      } else {
+        state.update(current);
+        state.setTimeoutTimestamp(Math.max(Math.max(1, watermarkMs), timeout.getAsLong()));
+      }
+      return out.iterator();
+    }
+
+    private static WindowEvent event(Row r) {
+      return new WindowEvent(
+          r.<Timestamp>getAs("event_time").getTime(),
+          r.getAs("dedup_key"),
+          r.getAs("ip"),
+          r.getAs("host"),
+          r.getAs("url"),
+          r.getAs("ua_family"),
+          r.getAs("device_family"),
+          r.getAs("os_family"));
+    }
+
+    private static Row kept(Integer partition, Long offset) {
+      Object[] v = new Object[OUTPUT.size()];
+      v[0] = KEPT;
+      v[1] = partition;
+      v[2] = offset;
+      return RowFactory.create(v);
+    }
+
+    private static Row sessionRow(Sessions.Change c) {
+      SessionState s = c.session();
+      Object[] v = new Object[OUTPUT.size()];
+      v[0] = SESSION;
+      v[3] = s.getId();
+      v[4] = s.getIp();
+      v[5] = s.getHost();
+      v[6] = new Timestamp(s.getStartMs());
+      v[7] = new Timestamp(s.getLastMs());
+      v[8] = s.getEvents();
+      v[9] = (long) s.getUrls().size();
+      v[10] = s.getUaFamily();
+      v[11] = s.getDeviceFamily();
+      v[12] = s.getOsFamily();
+      v[13] = c.status().name().toLowerCase(java.util.Locale.ROOT);
+      return RowFactory.create(v);
+    }
+
+    private static Row countRow(CountWindows.Window w) {
+      Object[] v = new Object[OUTPUT.size()];
+      v[0] = COUNT;
+      v[14] = w.windowId();
+      v[15] = w.key();
+      v[16] = new Timestamp(w.startMs());
+      v[17] = new Timestamp(w.endMs());
+      v[18] = w.events();
+      v[19] = w.closedBy();
+      return RowFactory.create(v);
+    }
+  }
+}
