@@ -32,11 +32,14 @@ public final class PipelineJob {
   private final PipelineConfig config;
   private final KafkaSource source;
   private final BatchCommitter committer;
+  private final PostgresSink postgres;
 
-  public PipelineJob(PipelineConfig config, KafkaSource source, BatchCommitter committer) {
+  public PipelineJob(
+      PipelineConfig config, KafkaSource source, BatchCommitter committer, PostgresSink postgres) {
     this.config = config;
     this.source = source;
     this.committer = committer;
+    this.postgres = postgres;
   }
 
   /**
@@ -60,7 +63,7 @@ public final class PipelineJob {
             sliding,
             config.postgres().upsertEvents(),
             reports);
-    return new PipelineJob(config, new KafkaSource(config.kafka()), committer);
+    return new PipelineJob(config, new KafkaSource(config.kafka()), committer, postgres);
   }
 
   public StreamingQuery start(SparkSession spark) throws TimeoutException {
@@ -84,6 +87,9 @@ public final class PipelineJob {
     Dataset<Row> windows =
         new StatefulWindows(config.windows())
             .apply(keyed.dropDuplicatesWithinWatermark("dedup_key"));
+
+    // Spark's own count of rows dropped behind the watermark, recorded beside the late count.
+    WatermarkDrops.watch(spark, config.jobName(), postgres);
 
     // Every record plus the window rows: the committer tells events, duplicates and late rows
     // apart, and writes events, windows and accounting. Both branches read the same shuffle, so

@@ -5,12 +5,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /** Waits for a condition that has no event to block on, always with a deadline. */
-final class Await {
+public final class Await {
   private static final Duration POLL = Duration.ofMillis(50);
 
   private Await() {}
 
-  static void until(BooleanSupplier condition, Duration timeout, String what)
+  public static void until(BooleanSupplier condition, Duration timeout, String what)
       throws TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {

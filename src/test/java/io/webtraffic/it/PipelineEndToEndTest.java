@@ -9,6 +9,7 @@ import io.webtraffic.generate.EventGenerator;
 import io.webtraffic.generate.GeneratedRecord;
 import io.webtraffic.generate.GeneratorSettings;
 import io.webtraffic.generate.Kind;
+import io.webtraffic.local.Await;
 import io.webtraffic.local.SharedStack;
 import io.webtraffic.sink.BatchCommitter.BatchReport;
 import io.webtraffic.sink.IcebergSink;
@@ -407,6 +408,13 @@ class PipelineEndToEndTest {
         rs.next();
         assertEquals(truth.events.size(), rs.getLong(1), "processed_events");
       }
+      // Spark's own count of rows dropped behind the watermark, reported after each batch by the
+      // job's listener, equals the late rows the job kept, batch by batch.
+      Await.until(
+          () -> count(st, "spark_dropped_by_watermark IS NULL") == 0,
+          Duration.ofSeconds(30),
+          "the progress listener to report every batch");
+      assertEquals(0, count(st, "spark_dropped_by_watermark <> late"), "Spark's drops = late");
       // The accounting, per batch and in total.
       try (ResultSet rs =
           st.executeQuery(
@@ -436,6 +444,17 @@ class PipelineEndToEndTest {
             },
             "read, events, duplicates, filtered, late, dead, batches breaking the identity");
       }
+    }
+  }
+
+  long count(Statement st, String where) {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT count(*) FROM " + pipeline.pgTable("pipeline_batches") + " WHERE " + where)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
