@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.webtraffic.config.PipelineConfig.WindowSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,76 @@ class ConfigLoaderTest {
         "Invalid pipeline.iceberg.catalog-uri: '' (required when pipeline.iceberg.catalog-type is"
             + " jdbc)",
         error(Map.of(), Map.of("iceberg.catalog-type", "jdbc"), null));
+  }
+
+  @Test
+  void windowDefaultsLoad() throws IOException {
+    assertEquals(
+        new WindowSettings(
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5),
+            100,
+            List.of("host"),
+            Duration.ofMinutes(5)),
+        load(Map.of(), Map.of(), null).windows());
+  }
+
+  @Test
+  void windowSettingsAtTheLimitsAreAccepted() throws IOException {
+    WindowSettings w =
+        load(
+                Map.of("PIPELINE_WINDOWS_COUNT_KEY", "ip, url"),
+                Map.of(
+                    "windows.sliding-size", "2 minutes",
+                    "windows.sliding-slide", "2 minutes",
+                    "windows.count-size", "1"),
+                null)
+            .windows();
+    assertEquals(Duration.ofMinutes(2), w.slidingSlide(), "a slide equal to the size");
+    assertEquals(1, w.countSize());
+    assertEquals(List.of("ip", "url"), w.countKey());
+  }
+
+  @Test
+  void badWindowSettingsNameTheKeyAndWhatIsAllowed() {
+    assertEquals(
+        "Invalid pipeline.windows.sliding-slide: '2 minutes' (must not exceed"
+            + " pipeline.windows.sliding-size (1 minute); a slide equal to the size is a tumbling"
+            + " window)",
+        error(
+            Map.of(),
+            Map.of("windows.sliding-slide", "2 minutes", "windows.sliding-size", "1 minute"),
+            null));
+    assertEquals(
+        "Invalid pipeline.windows.session-gap: '0 seconds' (must be a positive duration such as"
+            + " '10 minutes')",
+        error(Map.of(), Map.of("windows.session-gap", "0 seconds"), null));
+    assertEquals(
+        "Invalid pipeline.windows.session-gap: '-1 minutes' (must be a positive duration such as"
+            + " '10 minutes')",
+        error(Map.of(), Map.of("windows.session-gap", "-1 minutes"), null));
+    assertEquals(
+        "Invalid pipeline.windows.count-size: '0' (must be >= 1)",
+        error(Map.of(), Map.of("windows.count-size", "0"), null));
+  }
+
+  @Test
+  void aCountKeyMustBeDistinctKnownFields() {
+    String allowed = " (allowed: one or more distinct fields of [host, ip, url, referrer])";
+    assertEquals(
+        "Invalid pipeline.windows.count-key: '[]'" + allowed,
+        error(Map.of(), Map.of("windows.count-key", ""), null));
+    assertEquals(
+        "Invalid pipeline.windows.count-key: '[]'" + allowed,
+        error(Map.of(), Map.of(), "pipeline.windows.count-key = []"));
+    assertEquals(
+        "Invalid pipeline.windows.count-key: '[country]'" + allowed,
+        error(Map.of(), Map.of("windows.count-key", "country"), null));
+    assertEquals(
+        "Invalid pipeline.windows.count-key: '[host, host]'" + allowed,
+        error(Map.of(), Map.of("windows.count-key", "host, host"), null));
   }
 
   @Test

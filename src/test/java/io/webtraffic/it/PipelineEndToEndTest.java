@@ -16,7 +16,6 @@ import io.webtraffic.sink.IcebergSink;
 import io.webtraffic.testing.TestPipeline;
 import io.webtraffic.testing.TestSpark;
 import io.webtraffic.testing.Truth;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,12 +26,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -114,18 +108,12 @@ class PipelineEndToEndTest {
     return records;
   }
 
-  void send(List<GeneratedRecord> records) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.endpoints().bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (GeneratedRecord r : records) {
-        producer.send(
-            new ProducerRecord<>(pipeline().topic(), null, r.timestampMs(), r.key(), r.value()));
-      }
-      producer.flush();
-    }
+  void send(List<GeneratedRecord> records) {
+    pipeline()
+        .send(
+            records.stream()
+                .map(r -> new TestPipeline.Message(r.key(), r.value(), r.timestampMs()))
+                .toList());
   }
 
   @Test
@@ -189,15 +177,7 @@ class PipelineEndToEndTest {
   void step4_aReplayedBatchChangesNothing() throws Exception {
     // Forget that the last data batch committed (and the no-data batch after it): Spark runs it
     // again from the same offsets, and both sinks must recognise it and skip it.
-    Path checkpoint = pipeline().checkpoint();
-    long last = lastBatch(checkpoint.resolve("commits"));
-    long lastData = last - 1;
-    for (String file : List.of("offsets/" + last, "commits/" + last, "commits/" + lastData)) {
-      Files.delete(checkpoint.resolve(file));
-      Path crc =
-          checkpoint.resolve(file).resolveSibling("." + Path.of(file).getFileName() + ".crc");
-      Files.deleteIfExists(crc);
-    }
+    long lastData = pipeline().forgetLastDataBatch();
 
     List<BatchReport> replay = pipeline().runToCompletion();
 
@@ -220,17 +200,6 @@ class PipelineEndToEndTest {
         truth.late,
         truth.deadValues.size(),
         truth.count(Kind.FILTERED));
-  }
-
-  static long lastBatch(Path log) throws Exception {
-    try (var files = Files.list(log)) {
-      return files
-          .map(f -> f.getFileName().toString())
-          .filter(n -> n.matches("\\d+"))
-          .mapToLong(Long::parseLong)
-          .max()
-          .orElseThrow();
-    }
   }
 
   void assertTables() throws Exception {

@@ -5,6 +5,8 @@ import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.job.PipelineJob;
 import io.webtraffic.local.StackEndpoints;
 import io.webtraffic.sink.BatchCommitter.BatchReport;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
@@ -94,6 +101,52 @@ public final class TestPipeline {
     List<BatchReport> run = new ArrayList<>(reports.subList(before, reports.size()));
     run.forEach(r -> System.out.println("[" + name + "] " + r));
     return run;
+  }
+
+  /** One Kafka record to send. */
+  public record Message(byte[] key, byte[] value, long timestampMs) {}
+
+  /** Sends to this pipeline's topic, in order, and waits until the broker has them all. */
+  public void send(List<Message> messages) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (Message m : messages) {
+        producer.send(new ProducerRecord<>(topic(), null, m.timestampMs(), m.key(), m.value()));
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * Makes the checkpoint forget that its last data batch (and the no-data batch after it)
+   * committed, as a crash after the sinks' commits but before Spark's would: the next run replays
+   * that batch from the same offsets. Returns the id of the batch that will be replayed.
+   */
+  public long forgetLastDataBatch() throws IOException {
+    long last = lastBatch(checkpoint.resolve("commits"));
+    long lastData = last - 1;
+    for (String file : List.of("offsets/" + last, "commits/" + last, "commits/" + lastData)) {
+      Files.delete(checkpoint.resolve(file));
+      Path crc =
+          checkpoint.resolve(file).resolveSibling("." + Path.of(file).getFileName() + ".crc");
+      Files.deleteIfExists(crc);
+    }
+    return lastData;
+  }
+
+  private static long lastBatch(Path log) throws IOException {
+    try (var files = Files.list(log)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.matches("\\d+"))
+          .mapToLong(Long::parseLong)
+          .max()
+          .orElseThrow();
+    }
   }
 
   public Connection postgres() throws SQLException {
