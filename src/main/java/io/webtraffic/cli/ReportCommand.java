@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,9 +31,19 @@ public final class ReportCommand implements Callable<Integer> {
           IcebergTables.LATE_EVENTS,
           IcebergTables.DEAD_LETTERS,
           IcebergTables.HITS_BY_HOST,
-          IcebergTables.HITS_BY_HOST_REFERRER);
+          IcebergTables.HITS_BY_HOST_REFERRER,
+          IcebergTables.HITS_BY_HOST_SLIDING,
+          IcebergTables.SESSIONS,
+          IcebergTables.COUNT_WINDOWS);
   private static final List<String> POSTGRES =
-      List.of("hits_by_host", "hits_by_host_referrer", "processed_events", "pipeline_batches");
+      List.of(
+          "hits_by_host",
+          "hits_by_host_referrer",
+          "hits_by_host_sliding",
+          "sessions",
+          "count_windows",
+          "processed_events",
+          "pipeline_batches");
 
   @Mixin ConfigOptions options;
 
@@ -49,6 +60,20 @@ public final class ReportCommand implements Callable<Integer> {
                 ? String.valueOf(spark.table(name).count())
                 : "(no table)";
         System.out.printf("  %-45s %12s rows%n", name, rows);
+      }
+      String sessions = config.iceberg().table(IcebergTables.SESSIONS);
+      if (spark.catalog().tableExists(sessions)) {
+        System.out.println(
+            "Closed sessions per host (Iceberg): sessions, average events per session");
+        for (Row r :
+            spark
+                .sql(
+                    "SELECT host, count(*), avg(events) FROM "
+                        + sessions
+                        + " GROUP BY host ORDER BY host")
+                .collectAsList()) {
+          System.out.printf("  %-45s %12d %8.2f%n", r.getString(0), r.getLong(1), r.getDouble(2));
+        }
       }
     } finally {
       spark.stop();
@@ -70,20 +95,23 @@ public final class ReportCommand implements Callable<Integer> {
           st.executeQuery(
               "SELECT count(*), coalesce(sum(records_read), 0),"
                   + " coalesce(sum(events), 0), coalesce(sum(duplicates), 0), coalesce(sum(filtered), 0),"
-                  + " coalesce(sum(late), 0), coalesce(sum(dead_lettered), 0) FROM "
+                  + " coalesce(sum(late), 0), coalesce(sum(dead_lettered), 0),"
+                  + " coalesce(sum(spark_dropped_by_watermark), 0) FROM "
                   + schema
                   + ".pipeline_batches")) {
         rs.next();
         System.out.printf(
             "Accounting over %d batches: read %d = events %d + duplicates %d"
-                + " + filtered %d + late %d + dead-lettered %d%n",
+                + " + filtered %d + late %d + dead-lettered %d"
+                + " (Spark dropped %d rows behind the watermark)%n",
             rs.getLong(1),
             rs.getLong(2),
             rs.getLong(3),
             rs.getLong(4),
             rs.getLong(5),
             rs.getLong(6),
-            rs.getLong(7));
+            rs.getLong(7),
+            rs.getLong(8));
       }
     }
     return 0;
