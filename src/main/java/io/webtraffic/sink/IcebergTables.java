@@ -42,6 +42,15 @@ public final class IcebergTables {
           "kafka_timestamp TIMESTAMP",
           "batch_id BIGINT");
 
+  private static final String HITS_BY_HOST_COLUMNS =
+      String.join(
+          ",\n  ",
+          "window_start TIMESTAMP NOT NULL",
+          "window_end TIMESTAMP NOT NULL",
+          "host STRING",
+          "hits BIGINT NOT NULL",
+          "batch_id BIGINT");
+
   private static final String PROPERTIES =
       "TBLPROPERTIES ("
           + "'format-version'='2', "
@@ -83,17 +92,7 @@ public final class IcebergTables {
             "reason STRING",
             "batch_id BIGINT"),
         "days(kafka_timestamp)");
-    create(
-        spark,
-        HITS_BY_HOST,
-        String.join(
-            ",\n  ",
-            "window_start TIMESTAMP NOT NULL",
-            "window_end TIMESTAMP NOT NULL",
-            "host STRING",
-            "hits BIGINT NOT NULL",
-            "batch_id BIGINT"),
-        "days(window_start)");
+    create(spark, HITS_BY_HOST, HITS_BY_HOST_COLUMNS, "days(window_start)");
     create(
         spark,
         HITS_BY_HOST_REFERRER,
@@ -106,17 +105,7 @@ public final class IcebergTables {
             "hits BIGINT NOT NULL",
             "batch_id BIGINT"),
         "days(window_start)");
-    create(
-        spark,
-        HITS_BY_HOST_SLIDING,
-        String.join(
-            ",\n  ",
-            "window_start TIMESTAMP NOT NULL",
-            "window_end TIMESTAMP NOT NULL",
-            "host STRING",
-            "hits BIGINT NOT NULL",
-            "batch_id BIGINT"),
-        "days(window_start)");
+    create(spark, HITS_BY_HOST_SLIDING, HITS_BY_HOST_COLUMNS, "days(window_start)");
     create(
         spark,
         SESSIONS,

@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 import org.postgresql.PGConnection;
 
@@ -265,62 +266,30 @@ public final class PostgresSink {
               + " window_start timestamptz, window_end timestamptz, events bigint, closed_by text)"
               + " ON COMMIT DROP");
     }
-    copy(
-        c,
-        "stage_hits_by_host",
-        rows.hostWindows().iterator(),
-        r -> CsvRows.line(r.get(0), r.get(1), r.get(2), r.get(3)));
+    stage(c, "stage_hits_by_host", rows.hostWindows());
     copy(
         c,
         "stage_hits_by_host_referrer",
         rows.referrerWindows().iterator(),
         r -> CsvRows.line(r.get(0), r.get(1), r.get(2), r.isNullAt(3) ? "" : r.get(3), r.get(4)));
-    copy(
-        c,
-        "stage_hits_by_host_sliding",
-        rows.slidingWindows().iterator(),
-        r -> CsvRows.line(r.get(0), r.get(1), r.get(2), r.get(3)));
-    copy(
-        c,
-        "stage_sessions",
-        rows.windows().sessions().iterator(),
-        r ->
-            CsvRows.line(
-                r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7),
-                r.get(8), r.get(9), r.get(10)));
-    copy(
-        c,
-        "stage_count_windows",
-        rows.windows().countWindows().iterator(),
-        r -> CsvRows.line(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
+    stage(c, "stage_hits_by_host_sliding", rows.slidingWindows());
+    stage(c, "stage_sessions", rows.windows().sessions());
+    stage(c, "stage_count_windows", rows.windows().countWindows());
     try (Statement st = c.createStatement()) {
-      st.executeUpdate(
-          "INSERT INTO "
-              + s
-              + ".hits_by_host AS t"
-              + " SELECT window_start, window_end, host, hits, "
-              + batchId
-              + " FROM stage_hits_by_host"
-              + " ON CONFLICT (window_start, host) DO UPDATE"
-              + " SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
-      st.executeUpdate(
-          "INSERT INTO "
-              + s
-              + ".hits_by_host_referrer AS t"
-              + " SELECT window_start, window_end, host, referrer, hits, "
-              + batchId
-              + " FROM stage_hits_by_host_referrer"
-              + " ON CONFLICT (window_start, host, referrer) DO UPDATE"
-              + " SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
-      st.executeUpdate(
-          "INSERT INTO "
-              + s
-              + ".hits_by_host_sliding AS t"
-              + " SELECT window_start, window_end, host, hits, "
-              + batchId
-              + " FROM stage_hits_by_host_sliding"
-              + " ON CONFLICT (window_start, window_end, host) DO UPDATE"
-              + " SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
+      // Tumbling and sliding windows: this batch's hits are added to what the window has.
+      addHits(st, "hits_by_host", "window_start, window_end, host", "window_start, host", batchId);
+      addHits(
+          st,
+          "hits_by_host_referrer",
+          "window_start, window_end, host, referrer",
+          "window_start, host, referrer",
+          batchId);
+      addHits(
+          st,
+          "hits_by_host_sliding",
+          "window_start, window_end, host",
+          "window_start, window_end, host",
+          batchId);
       // Sessions carry their whole current value: replace the row, and drop merged sessions.
       st.executeUpdate(
           "DELETE FROM "
@@ -354,6 +323,34 @@ public final class PostgresSink {
               + " window_end = EXCLUDED.window_end, events = EXCLUDED.events,"
               + " closed_by = EXCLUDED.closed_by, batch_id = EXCLUDED.batch_id");
     }
+  }
+
+  private void addHits(Statement st, String table, String columns, String key, long batchId)
+      throws SQLException {
+    st.executeUpdate(
+        "INSERT INTO "
+            + settings.schema()
+            + "."
+            + table
+            + " AS t SELECT "
+            + columns
+            + ", hits, "
+            + batchId
+            + " FROM stage_"
+            + table
+            + " ON CONFLICT ("
+            + key
+            + ") DO UPDATE SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
+  }
+
+  /** COPYs rows into a staging table whose columns are the rows' fields, in order. */
+  private static void stage(Connection c, String table, List<Row> rows)
+      throws SQLException, IOException {
+    copy(
+        c,
+        table,
+        rows.iterator(),
+        r -> CsvRows.line(IntStream.range(0, r.size()).mapToObj(r::get).toArray()));
   }
 
   private void mergeEvents(Connection c, Iterator<Row> events, long batchId)
