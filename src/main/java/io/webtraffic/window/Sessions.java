@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -140,7 +141,7 @@ public final class Sessions implements Serializable {
     s.setLastMs(Math.max(s.getLastMs(), e.timeMs()));
     s.setEvents(s.getEvents() + 1);
     if (e.url() != null) {
-      s.setUrls(union(s.getUrls(), List.of(e.url())));
+      addUrl(s, e.url());
     }
   }
 
@@ -149,6 +150,17 @@ public final class Sessions implements Serializable {
     target.setLastMs(Math.max(target.getLastMs(), other.getLastMs()));
     target.setEvents(target.getEvents() + other.getEvents());
     target.setUrls(union(target.getUrls(), other.getUrls()));
+  }
+
+  /** Inserts into the sorted URL list in place: no copy of the list per event. */
+  private static void addUrl(SessionState s, String url) {
+    int at = Collections.binarySearch(s.getUrls(), url);
+    if (at < 0) {
+      List<String> urls =
+          s.getUrls() instanceof ArrayList<String> list ? list : new ArrayList<>(s.getUrls());
+      urls.add(-at - 1, url);
+      s.setUrls(urls);
+    }
   }
 
   private static List<String> union(List<String> a, List<String> b) {
