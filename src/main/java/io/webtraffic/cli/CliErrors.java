@@ -1,12 +1,17 @@
 package io.webtraffic.cli;
 
 import io.webtraffic.config.InvalidConfigException;
+import io.webtraffic.ops.NoCommittedBatchException;
+import io.webtraffic.source.KafkaDataLoss;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /** Turns failures into one readable line for the user; the stack trace goes to the log only. */
 final class CliErrors implements IExecutionExceptionHandler {
+  /** Exit code when there is nothing to report yet: no checkpoint, or no committed batch. */
+  static final int NO_POSITION = 3;
+
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CliErrors.class);
 
   @Override
@@ -15,8 +20,12 @@ final class CliErrors implements IExecutionExceptionHandler {
       cmd.getErr().println("Invalid configuration: " + e.getMessage());
       return 2;
     }
+    if (e instanceof NoCommittedBatchException) {
+      cmd.getErr().println(e.getMessage());
+      return NO_POSITION;
+    }
     LOG.debug("Command failed", e);
-    cmd.getErr().println("Failed: " + message(e));
+    cmd.getErr().println("Failed: " + KafkaDataLoss.explain(e).orElseGet(() -> message(e)));
     return 1;
   }
 

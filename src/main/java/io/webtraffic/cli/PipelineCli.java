@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       SqlCommand.class,
       ReportCommand.class,
+      StatusCommand.class,
+      RewindCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PipelineCli implements Runnable {

@@ -5,6 +5,8 @@ import io.webtraffic.job.PipelineJob;
 import io.webtraffic.job.Preflight;
 import io.webtraffic.job.SparkSessions;
 import io.webtraffic.ops.GracefulStop;
+import io.webtraffic.ops.ResumeCheck;
+import io.webtraffic.ops.RewindMarker;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -27,8 +29,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineConfig config = options.load();
+    PipelineConfig config = RewindMarker.apply(options.load());
     Preflight.check(config);
+    ResumeCheck.check(config);
     LOG.info(
         "Starting job '{}': topic {} at {}, trigger {}, checkpoint {}, Iceberg {} ({}), PostgreSQL {}",
         config.jobName(),

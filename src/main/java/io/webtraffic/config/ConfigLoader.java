@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.webtraffic.config.PipelineConfig.FaultInjectionSettings;
 import io.webtraffic.config.PipelineConfig.FilterRules;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import io.webtraffic.config.PipelineConfig.KafkaSettings;
@@ -14,6 +15,7 @@ import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import io.webtraffic.config.PipelineConfig.Secret;
 import io.webtraffic.config.PipelineConfig.SparkSettings;
 import io.webtraffic.config.PipelineConfig.WindowSettings;
+import io.webtraffic.ops.FaultPoint;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,8 +223,10 @@ public final class ConfigLoader {
             url,
             nonEmpty(c, "postgres.user"),
             secret(env, ENV_POSTGRES_PASSWORD),
-            identifier(c, "postgres.schema"),
-            c.getBoolean("postgres.upsert-events"));
+            postgresSchema(c),
+            c.getBoolean("postgres.upsert-events"),
+            (int) atLeast(c, "postgres.commit-retries", 0),
+            positive(c, "postgres.retry-backoff"));
     Map<String, String> extra = new LinkedHashMap<>();
     c.getConfig(FREE_FORM)
         .entrySet()
@@ -246,7 +250,27 @@ public final class ConfigLoader {
         windows(c),
         iceberg,
         postgres,
-        spark);
+        spark,
+        faultInjection(c, spark));
+  }
+
+  private static FaultInjectionSettings faultInjection(Config c, SparkSettings spark) {
+    String haltAt = c.getString("fault-injection.halt-at").trim();
+    if (haltAt.isEmpty()) {
+      return new FaultInjectionSettings(Optional.empty(), -1);
+    }
+    if (!FaultPoint.configNames().contains(haltAt)) {
+      throw InvalidConfigException.invalid(
+          ROOT + ".fault-injection.halt-at",
+          haltAt,
+          "allowed: empty (off), or one of " + String.join(", ", FaultPoint.configNames()));
+    }
+    if (FaultPoint.fromConfigName(haltAt) == FaultPoint.STATE_STORE_COMMIT
+        && !spark.stateStore().equals("rocksdb")) {
+      throw InvalidConfigException.invalid(
+          ROOT + ".fault-injection.halt-at", haltAt, "needs pipeline.spark.state-store = rocksdb");
+    }
+    return new FaultInjectionSettings(Optional.of(haltAt), atLeast(c, "fault-injection.batch", 0));
   }
 
   private static WindowSettings windows(Config c) {
@@ -325,6 +349,17 @@ public final class ConfigLoader {
           "allowed: lower-case letters, digits and '_', not starting with a digit");
     }
     return value;
+  }
+
+  private static String postgresSchema(Config c) {
+    String schema = identifier(c, "postgres.schema");
+    if (schema.startsWith("pg_")) {
+      throw InvalidConfigException.invalid(
+          ROOT + ".postgres.schema",
+          schema,
+          "the prefix pg_ is reserved for PostgreSQL's own schemas");
+    }
+    return schema;
   }
 
   private static String oneOf(Config c, String key, String... allowed) {

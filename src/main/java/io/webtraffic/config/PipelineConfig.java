@@ -20,7 +20,35 @@ public record PipelineConfig(
     WindowSettings windows,
     IcebergSettings iceberg,
     PostgresSettings postgres,
-    SparkSettings spark) {
+    SparkSettings spark,
+    FaultInjectionSettings faultInjection) {
+
+  /** The same job starting elsewhere in the topic (for a new checkpoint prepared by rewind). */
+  public PipelineConfig withStartingPosition(StartingPosition position) {
+    KafkaSettings k = kafka;
+    return new PipelineConfig(
+        jobName,
+        new KafkaSettings(
+            k.bootstrapServers(),
+            k.topic(),
+            position,
+            k.maxOffsetsPerTrigger(),
+            k.failOnDataLoss(),
+            k.securityProtocol(),
+            k.saslMechanism(),
+            k.saslUsername(),
+            k.saslPassword()),
+        trigger,
+        checkpointLocation,
+        watermarkDelay,
+        maxFutureSkew,
+        filter,
+        windows,
+        iceberg,
+        postgres,
+        spark,
+        faultInjection);
+  }
 
   /** Where events come from. SASL credentials come from the environment only. */
   public record KafkaSettings(
@@ -70,8 +98,18 @@ public record PipelineConfig(
     }
   }
 
+  /**
+   * Where windows and accounting go. A commit that cannot reach the server is retried {@code
+   * commitRetries} times, waiting {@code retryBackoff}, doubling up to 30 s, in between.
+   */
   public record PostgresSettings(
-      String url, String user, Optional<Secret> password, String schema, boolean upsertEvents) {}
+      String url,
+      String user,
+      Optional<Secret> password,
+      String schema,
+      boolean upsertEvents,
+      int commitRetries,
+      Duration retryBackoff) {}
 
   public record SparkSettings(
       String master,
@@ -79,6 +117,12 @@ public record PipelineConfig(
       String stateStore,
       boolean uiEnabled,
       Map<String, String> extra) {}
+
+  /**
+   * For recovery tests: halt the job at a named point ({@code io.webtraffic.ops.FaultPoint}) of one
+   * batch. Empty when off.
+   */
+  public record FaultInjectionSettings(Optional<String> haltAt, long batch) {}
 
   /** A value that must not be printed or logged. */
   public record Secret(String value) {

@@ -90,6 +90,7 @@ public final class PipelineJob {
 
     // Spark's own count of rows dropped behind the watermark, recorded beside the late count.
     WatermarkDrops.watch(spark, config.jobName(), postgres);
+    ConsumerGroupOffsets.watch(spark, config.jobName(), config.kafka());
 
     // Every record plus the window rows: the committer tells events, duplicates and late rows
     // apart, and writes events, windows and accounting. Both branches read the same shuffle, so

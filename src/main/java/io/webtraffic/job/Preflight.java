@@ -1,5 +1,6 @@
 package io.webtraffic.job;
 
+import io.webtraffic.config.ConfigLoader;
 import io.webtraffic.config.PipelineConfig;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -40,6 +42,20 @@ public final class Preflight {
                 + "' at "
                 + config.kafka().bootstrapServers()
                 + ": it does not exist (set pipeline.kafka.topic)");
+      }
+      if (e.getCause() instanceof SaslAuthenticationException) {
+        throw new IllegalStateException(
+            "Cannot authenticate to Kafka at "
+                + config.kafka().bootstrapServers()
+                + " with "
+                + config.kafka().saslMechanism()
+                + ": "
+                + e.getCause().getMessage()
+                + " (check "
+                + ConfigLoader.ENV_SASL_USERNAME
+                + " and "
+                + ConfigLoader.ENV_SASL_PASSWORD
+                + ")");
       }
       throw new IllegalStateException(
           "Cannot reach Kafka at "

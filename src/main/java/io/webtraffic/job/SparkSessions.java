@@ -2,6 +2,9 @@ package io.webtraffic.job;
 
 import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import io.webtraffic.ops.FaultInjection;
+import io.webtraffic.ops.FaultPoint;
+import io.webtraffic.ops.HaltingStateStoreProvider;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -31,6 +34,19 @@ public final class SparkSessions {
         .set(
             "spark.sql.extensions",
             "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+    config
+        .faultInjection()
+        .haltAt()
+        .ifPresent(
+            point -> {
+              conf.set(FaultInjection.HALT_AT, point)
+                  .set(FaultInjection.BATCH, String.valueOf(config.faultInjection().batch()));
+              if (FaultPoint.fromConfigName(point) == FaultPoint.STATE_STORE_COMMIT) {
+                conf.set(
+                    "spark.sql.streaming.stateStore.providerClass",
+                    HaltingStateStoreProvider.class.getName());
+              }
+            });
     catalog(conf, config.iceberg(), config);
     config.spark().extra().forEach(conf::set);
     return SparkSession.builder().config(conf).getOrCreate();

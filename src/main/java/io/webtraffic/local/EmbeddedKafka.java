@@ -18,7 +18,11 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -38,13 +42,15 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Admin admin;
   private final int port;
   private final Path dataDir;
+  private final int saslPort;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedKafka(KafkaRaftServer server, Admin admin, int port, Path dataDir) {
+  private EmbeddedKafka(KafkaRaftServer server, Admin admin, int port, Path dataDir, int saslPort) {
     this.server = server;
     this.admin = admin;
     this.port = port;
     this.dataDir = dataDir;
+    this.saslPort = saslPort;
   }
 
   /**
@@ -55,14 +61,29 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param port client port on 127.0.0.1, or 0 for a free one
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
+    return start(dataDir, port, Map.of());
+  }
+
+  /**
+   * Starts the broker with, besides the plaintext listener, a SASL_PLAINTEXT listener that accepts
+   * the given users with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512: the authentication a managed Kafka
+   * asks for, to test the job's client settings against.
+   *
+   * @param saslUsers user name to password; empty for no SASL listener
+   */
+  public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> saslUsers) {
     Path dir = dataDir.toAbsolutePath().normalize();
     int brokerPort = FreePorts.orFree(port);
     if (port != 0) {
       FreePorts.requireFree(brokerPort, "Kafka");
     }
     int controllerPort = pickOther(brokerPort);
+    int saslPort = saslUsers.isEmpty() ? -1 : pickOther(brokerPort, controllerPort);
     Path logDir = dir.resolve("log");
     Properties config = brokerConfig(logDir, brokerPort, controllerPort);
+    if (!saslUsers.isEmpty()) {
+      addSaslListener(config, brokerPort, controllerPort, saslPort, saslUsers);
+    }
     Path configFile = dir.resolve("server.properties");
     writeConfig(configFile, config);
     KraftStorage.formatIfNeeded(configFile, logDir);
@@ -81,6 +102,16 @@ public final class EmbeddedKafka implements AutoCloseable {
                   AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                   (int) ADMIN_TIMEOUT.toMillis()));
       admin.describeCluster().nodes().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      // One request per mechanism: a request may alter each user's credentials only once.
+      for (ScramMechanism mechanism :
+          saslUsers.isEmpty()
+              ? List.<ScramMechanism>of()
+              : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
+        admin
+            .alterUserScramCredentials(scramUsers(saslUsers, mechanism))
+            .all()
+            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
     } catch (Exception e) {
       closeQuietly(admin, server);
       if (e instanceof InterruptedException) {
@@ -93,7 +124,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         brokerPort,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
         dir);
-    return new EmbeddedKafka(server, admin, brokerPort, dir);
+    return new EmbeddedKafka(server, admin, brokerPort, dir, saslPort);
   }
 
   public String bootstrapServers() {
@@ -102,6 +133,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The SASL_PLAINTEXT listener's address; only when started with SASL users. */
+  public String saslBootstrapServers() {
+    if (saslPort < 0) {
+      throw new IllegalStateException("This broker has no SASL listener");
+    }
+    return "127.0.0.1:" + saslPort;
   }
 
   public Path dataDir() {
@@ -191,12 +230,55 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static int pickOther(int brokerPort) {
-    int controllerPort = FreePorts.pick();
-    while (controllerPort == brokerPort) {
-      controllerPort = FreePorts.pick();
+  private static int pickOther(int... taken) {
+    while (true) {
+      int port = FreePorts.pick();
+      if (java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+        return port;
+      }
     }
-    return controllerPort;
+  }
+
+  private static void addSaslListener(
+      Properties props,
+      int brokerPort,
+      int controllerPort,
+      int saslPort,
+      Map<String, String> users) {
+    props.setProperty(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + brokerPort
+            + ",CONTROLLER://127.0.0.1:"
+            + controllerPort
+            + ",SASL_PLAINTEXT://127.0.0.1:"
+            + saslPort);
+    props.setProperty(
+        "advertised.listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+    props.setProperty(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+    props.setProperty("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+    StringBuilder plain =
+        new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+    users.forEach((user, password) -> plain.append(" user_" + user + "=\"" + password + "\""));
+    props.setProperty(
+        "listener.name.sasl_plaintext.plain.sasl.jaas.config", plain.append(";").toString());
+    String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+    props.setProperty("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config", scram);
+    props.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", scram);
+  }
+
+  private static List<UserScramCredentialAlteration> scramUsers(
+      Map<String, String> users, ScramMechanism mechanism) {
+    List<UserScramCredentialAlteration> upserts = new java.util.ArrayList<>();
+    users.forEach(
+        (user, password) ->
+            upserts.add(
+                new UserScramCredentialUpsertion(
+                    user, new ScramCredentialInfo(mechanism, 4096), password)));
+    return upserts;
   }
 
   private static Properties brokerConfig(Path logDir, int brokerPort, int controllerPort) {

@@ -2,12 +2,15 @@ package io.webtraffic.sink;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.webtraffic.ops.FaultInjection;
+import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.transform.Classify;
 import io.webtraffic.window.StatefulWindows;
 import io.webtraffic.window.TimeWindows;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -121,14 +124,16 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       }
 
       WindowRows windows = WindowRows.of(batch);
+      FaultInjection.at(FaultPoint.BEFORE_SINKS, batchId);
       IcebergSink.Written written =
           iceberg.commit(classified, counts, windows, queryId, batchId, watermarks);
+      FaultInjection.at(FaultPoint.AFTER_ICEBERG, batchId);
 
       Dataset<Row> events = classified.where(col("outcome").equalTo(Classify.EVENT));
       var hostWindows = tumbling.hitsByHost(events).collectAsList();
       var referrerWindows = tumbling.hitsByHostReferrer(events).collectAsList();
       var slidingWindows = sliding.hitsByHost(events).collectAsList();
-      Iterator<Row> eventRows = upsertEvents ? events.toLocalIterator() : null;
+      Supplier<Iterator<Row>> eventRows = upsertEvents ? events::toLocalIterator : null;
       boolean committed =
           postgres.commit(
               queryId,
@@ -137,6 +142,8 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
               watermarks,
               new PostgresSink.BatchRows(
                   hostWindows, referrerWindows, slidingWindows, windows, eventRows));
+
+      FaultInjection.at(FaultPoint.AFTER_POSTGRES, batchId);
 
       reports.accept(
           new BatchReport(

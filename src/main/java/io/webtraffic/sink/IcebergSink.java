@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.unix_millis;
 
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import io.webtraffic.ops.FaultInjection;
+import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.transform.Classify;
 import io.webtraffic.window.TimeWindows;
 import java.util.Arrays;
@@ -105,6 +107,7 @@ public final class IcebergSink {
             events(classified, Classify.EVENT, batchId),
             queryId,
             batchId);
+    FaultInjection.at(FaultPoint.BETWEEN_ICEBERG_TABLES, batchId);
     List<Row> closedSessions = windows.closedSessions();
     long sessions =
         appendIfAny(

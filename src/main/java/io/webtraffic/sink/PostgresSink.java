@@ -1,6 +1,9 @@
 package io.webtraffic.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import java.io.IOException;
 import java.sql.Connection;
@@ -10,12 +13,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one micro-batch to PostgreSQL in a single transaction: tumbling and sliding window
@@ -26,6 +33,8 @@ import org.postgresql.PGConnection;
  */
 public final class PostgresSink {
   static final String SINK = "postgres";
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PostgresSettings settings;
@@ -45,7 +54,7 @@ public final class PostgresSink {
       List<Row> referrerWindows,
       List<Row> slidingWindows,
       WindowRows windows,
-      Iterator<Row> events) {}
+      Supplier<Iterator<Row>> events) {}
 
   public void createTablesIfMissing() {
     String s = settings.schema();
@@ -140,9 +149,68 @@ public final class PostgresSink {
     }
   }
 
-  /** Returns false when the ledger shows the batch was committed before. */
+  /**
+   * Commits the batch, retrying with exponential backoff while PostgreSQL cannot be reached (a
+   * restart, a failover). A retry after a lost COMMIT reply is safe: it finds the ledger row.
+   * Returns false when the ledger shows the batch was committed before.
+   */
   public boolean commit(
       String queryId, long batchId, BatchCounts counts, Watermarks watermarks, BatchRows rows) {
+    RetryPolicy<Boolean> retries =
+        RetryPolicy.<Boolean>builder()
+            .handleIf(PostgresSink::isUnavailable)
+            .withBackoff(
+                settings.retryBackoff(),
+                MAX_BACKOFF.compareTo(settings.retryBackoff()) > 0
+                    ? MAX_BACKOFF
+                    : settings.retryBackoff())
+            .withMaxRetries(settings.commitRetries())
+            .onRetryScheduled(
+                e ->
+                    LOG.warn(
+                        "Batch {}: PostgreSQL at {} unavailable ({}); retry {} of {} in {} ms",
+                        batchId,
+                        settings.url(),
+                        e.getLastException().getMessage(),
+                        e.getAttemptCount(),
+                        settings.commitRetries(),
+                        e.getDelay().toMillis()))
+            .build();
+    try {
+      return Failsafe.with(retries)
+          .get(() -> commitOnce(queryId, batchId, counts, watermarks, rows));
+    } catch (FailsafeException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException(
+          "Cannot commit batch "
+              + batchId
+              + " to PostgreSQL at "
+              + settings.url()
+              + (isUnavailable(cause) ? " after " + settings.commitRetries() + " retries" : "")
+              + ": "
+              + cause.getMessage(),
+          cause);
+    }
+  }
+
+  /** Connection failures and server shutdowns: worth waiting for, unlike a bad statement. */
+  static boolean isUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+        return true;
+      }
+      if (t instanceof java.net.ConnectException || t instanceof java.net.SocketException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean commitOnce(
+      String queryId, long batchId, BatchCounts counts, Watermarks watermarks, BatchRows rows)
+      throws SQLException, IOException {
     String s = settings.schema();
     try (Connection c = connect()) {
       c.setAutoCommit(false);
@@ -153,7 +221,7 @@ public final class PostgresSink {
         }
         mergeWindows(c, rows, batchId);
         if (rows.events() != null) {
-          mergeEvents(c, rows.events(), batchId);
+          mergeEvents(c, rows.events().get(), batchId);
         }
         try (PreparedStatement ps =
             c.prepareStatement(
@@ -191,18 +259,13 @@ public final class PostgresSink {
         c.commit();
         return true;
       } catch (SQLException | IOException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailed) {
+          e.addSuppressed(rollbackFailed);
+        }
         throw e;
       }
-    } catch (SQLException | IOException e) {
-      throw new IllegalStateException(
-          "Cannot commit batch "
-              + batchId
-              + " to PostgreSQL at "
-              + settings.url()
-              + ": "
-              + e.getMessage(),
-          e);
     }
   }
 

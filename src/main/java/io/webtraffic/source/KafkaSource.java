@@ -31,6 +31,8 @@ public final class KafkaSource {
       o.put(
           "startingTimestamp",
           String.valueOf(settings.startingPosition().timestamp().toEpochMilli()));
+      // A partition with no record that recent starts at its end instead of failing the query.
+      o.put("startingOffsetsByTimestampStrategy", "latest");
     } else {
       o.put("startingOffsets", settings.startingPosition().offsets());
     }

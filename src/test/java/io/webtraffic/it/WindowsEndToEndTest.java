@@ -3,14 +3,13 @@ package io.webtraffic.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.webtraffic.local.Await;
 import io.webtraffic.local.SharedStack;
 import io.webtraffic.sink.BatchCommitter.BatchReport;
 import io.webtraffic.sink.IcebergSink;
+import io.webtraffic.testing.TestEvents;
 import io.webtraffic.testing.TestPipeline;
 import io.webtraffic.testing.TestSpark;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -50,7 +49,6 @@ class WindowsEndToEndTest {
   static final String B = "b.example-academy.io";
   static final String CHROME = "Chrome";
   static final String FIREFOX = "Firefox";
-  static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path workDir;
   TestPipeline pipeline;
@@ -391,31 +389,8 @@ class WindowsEndToEndTest {
         .plus(Duration.ofSeconds(Integer.parseInt(p[2])));
   }
 
-  static TestPipeline.Message event(String ip, String host, String time, String url, String ua)
-      throws Exception {
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("url", url);
-    e.put("referrer", null);
-    e.put(
-        "user_agent",
-        JSON.writeValueAsString(
-            Map.of(
-                "family",
-                ua,
-                "major",
-                "131",
-                "device",
-                Map.of("family", "Other"),
-                "os",
-                Map.of("family", "Linux"))));
-    e.put("headers", "{}");
-    e.put("host", host);
-    e.put("ip", ip);
-    e.put("event_time", at(time).toString());
-    // Kafka time a minute after the event: well inside the allowed clock skew.
-    long kafkaTime = at(time).plus(Duration.ofMinutes(1)).toEpochMilli();
-    return new TestPipeline.Message(
-        null, JSON.writeValueAsString(e).getBytes(StandardCharsets.UTF_8), kafkaTime);
+  static TestPipeline.Message event(String ip, String host, String time, String url, String ua) {
+    return TestEvents.event(ip, host, at(time), url, ua);
   }
 
   void send(TestPipeline.Message... messages) {

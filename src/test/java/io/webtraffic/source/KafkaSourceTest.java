@@ -37,6 +37,7 @@ class KafkaSourceTest {
     Map<String, String> o =
         options(Map.of(), "kafka.starting-position", "timestamp:2026-11-20T09:00:00Z");
     assertEquals("1795165200000", o.get("startingTimestamp"));
+    assertEquals("latest", o.get("startingOffsetsByTimestampStrategy"));
     assertFalse(o.containsKey("startingOffsets"));
   }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,8 +49,9 @@ public final class TestPipeline {
     this.extra = extra;
   }
 
+  /** Its own topic, unless the settings name one (pipelines that read the same records). */
   public String topic() {
-    return "topic-" + name;
+    return extra.getOrDefault("kafka.topic", "topic-" + name);
   }
 
   public String table(String table) {
@@ -65,6 +67,11 @@ public final class TestPipeline {
   }
 
   public PipelineConfig config() {
+    return ConfigLoader.load(Optional.empty(), Map.of(), flags(), checkpoint.getParent());
+  }
+
+  /** The settings of this pipeline, as the command line's --set flags would give them. */
+  public Map<String, String> flags() {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("job-name", name);
     flags.put("kafka.bootstrap-servers", stack.bootstrapServers());
@@ -79,14 +86,19 @@ public final class TestPipeline {
     flags.put("postgres.schema", name);
     flags.put("spark.shuffle-partitions", "2");
     flags.putAll(extra);
-    return ConfigLoader.load(Optional.empty(), Map.of(), flags, checkpoint.getParent());
+    return flags;
+  }
+
+  /** Starts the job with its configured trigger; the caller stops the query. */
+  public StreamingQuery start() throws TimeoutException {
+    return PipelineJob.create(TestSpark.session(), config(), reports::add)
+        .start(TestSpark.session());
   }
 
   /** Runs the job with availableNow until it has drained the topic; returns this run's reports. */
   public List<BatchReport> runToCompletion() throws Exception {
     int before = reports.size();
-    StreamingQuery query =
-        PipelineJob.create(TestSpark.session(), config(), reports::add).start(TestSpark.session());
+    StreamingQuery query = start();
     boolean finished = query.awaitTermination(TimeUnit.MINUTES.toMillis(RUN_TIMEOUT_MINUTES));
     var execution =
         ((org.apache.spark.sql.execution.streaming.StreamingQueryWrapper) query)

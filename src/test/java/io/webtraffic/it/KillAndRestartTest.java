@@ -1,0 +1,294 @@
+package io.webtraffic.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.webtraffic.generate.EventGenerator;
+import io.webtraffic.generate.GeneratedRecord;
+import io.webtraffic.generate.GeneratorSettings;
+import io.webtraffic.local.Await;
+import io.webtraffic.local.SharedStack;
+import io.webtraffic.ops.FaultInjection;
+import io.webtraffic.ops.FaultPoint;
+import io.webtraffic.sink.BatchCommitter.BatchReport;
+import io.webtraffic.testing.JobProcess;
+import io.webtraffic.testing.TestPipeline;
+import io.webtraffic.testing.TestSpark;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.BinaryType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Kills the job for real, as its own process, at every dangerous point of a micro-batch and at a
+ * random moment, restarts it from the same checkpoint, and compares every table, Iceberg and
+ * PostgreSQL, row for row with a run of the same records that never failed. The rate limit makes
+ * both runs cut the topic into the same batches, so even the batch ids must match.
+ */
+@ExtendWith(SharedStack.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KillAndRestartTest {
+  static final String TOPIC = "topic-recovery";
+  static final long RECORDS = 600;
+  static final int HALT_BATCH = 1;
+  static final List<String> ICEBERG_TABLES =
+      List.of(
+          "events",
+          "late_events",
+          "dead_letters",
+          "hits_by_host",
+          "hits_by_host_referrer",
+          "hits_by_host_sliding",
+          "sessions",
+          "count_windows");
+  static final List<String> POSTGRES_TABLES =
+      List.of(
+          "hits_by_host",
+          "hits_by_host_referrer",
+          "hits_by_host_sliding",
+          "sessions",
+          "count_windows",
+          "processed_events",
+          "pipeline_batches",
+          "pipeline_ledger");
+
+  @TempDir static Path workDir;
+  Map<String, List<String>> expected;
+
+  static Map<String, String> settings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("kafka.topic", TOPIC);
+    s.put("kafka.max-offsets-per-trigger", "150");
+    s.put("event-time.watermark-delay", "1 minute");
+    s.put("windows.sliding-slide", "5 minutes");
+    s.put("windows.session-gap", "2 minutes");
+    s.put("windows.count-size", "20");
+    s.put("postgres.upsert-events", "true");
+    return s;
+  }
+
+  @BeforeAll
+  void runTheReferenceThatNeverFails() throws Exception {
+    SharedStack.kafka().createTopic(TOPIC, 2);
+    GeneratorSettings generator =
+        GeneratorSettings.builder()
+            .seed(11)
+            .count(RECORDS)
+            .ratePerSecond(1)
+            .start(Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2)))
+            .duplicateFraction(0.05)
+            .jitterFraction(0.2)
+            .maxJitter(Duration.ofSeconds(20))
+            .lateFraction(0.03)
+            .lateBy(Duration.ofHours(1))
+            .malformedFraction(0.03)
+            .futureFraction(0.02)
+            .futureBy(Duration.ofDays(1))
+            .filteredFraction(0.05)
+            .build();
+    List<TestPipeline.Message> messages = new ArrayList<>();
+    new EventGenerator(generator)
+        .forEachRemaining(
+            (GeneratedRecord r) ->
+                messages.add(new TestPipeline.Message(r.key(), r.value(), r.timestampMs())));
+    TestPipeline reference = pipeline("reference");
+    reference.send(messages);
+    reference.runToCompletion();
+    expected = tables(reference);
+    assertTrue(expected.get("iceberg events").size() > 400, "the reference has events");
+    assertTrue(expected.get("iceberg late_events").size() > 5, "and late events");
+    assertTrue(expected.get("postgres pipeline_batches").size() >= 5, "over several batches");
+  }
+
+  @ParameterizedTest
+  @EnumSource(FaultPoint.class)
+  void haltedAtANamedPointThenRestartedEveryTableIsExact(FaultPoint point) throws Exception {
+    TestPipeline pipeline = pipeline("halt_" + point.name().toLowerCase());
+    Map<String, String> faulty = new LinkedHashMap<>(pipeline.flags());
+    faulty.put("fault-injection.halt-at", point.configName());
+    faulty.put("fault-injection.batch", String.valueOf(HALT_BATCH));
+    try (JobProcess job = JobProcess.start(faulty, workDir.resolve(point + ".log"))) {
+      assertEquals(FaultInjection.EXIT_CODE, job.awaitExit(Duration.ofMinutes(4)), job.output());
+      assertTrue(
+          job.output().contains("Halting at " + point.configName() + " in batch " + HALT_BATCH),
+          job.output());
+    }
+    System.out.printf(
+        "[recovery] %s halted: %d records accounted in PostgreSQL, %d events in Iceberg%n",
+        point.configName(), recordsAccounted(pipeline), eventsInIceberg(pipeline));
+
+    pipeline.runToCompletion();
+
+    assertTablesEqualTheReference(pipeline);
+  }
+
+  static long recordsAccounted(TestPipeline pipeline) throws java.sql.SQLException {
+    try (Connection c = pipeline.postgres();
+        Statement st = c.createStatement()) {
+      String sum =
+          lines(
+                  st,
+                  "SELECT coalesce(sum(records_read), 0)::text FROM "
+                      + pipeline.pgTable("pipeline_batches"))
+              .get(0);
+      return Long.parseLong(sum);
+    }
+  }
+
+  static long eventsInIceberg(TestPipeline pipeline) {
+    return TestSpark.session().table(pipeline.table("events")).count();
+  }
+
+  @Test
+  void killedAfterARandomBatchThenRestartedEveryTableIsExact() throws Exception {
+    long seed = System.nanoTime();
+    int batch = new Random(seed).nextInt(3);
+    System.out.printf("[recovery] SIGKILL after batch %d's report (seed %d)%n", batch, seed);
+    TestPipeline pipeline = pipeline("sigkill");
+    try (JobProcess job = JobProcess.start(pipeline.flags(), workDir.resolve("sigkill.log"))) {
+      job.awaitOutput("batch " + batch + ":", Duration.ofMinutes(4));
+      job.kill();
+    }
+
+    pipeline.runToCompletion();
+
+    assertTablesEqualTheReference(pipeline);
+  }
+
+  @Test
+  void sigtermFinishesTheBatchExitsZeroAndLeavesNothingToReplay() throws Exception {
+    TestPipeline pipeline = pipeline("sigterm");
+    // A long-running job, as a service manager runs it: a processing-time trigger.
+    Map<String, String> service = new LinkedHashMap<>(pipeline.flags());
+    service.put("trigger", "1 second");
+    try (JobProcess job = JobProcess.start(service, workDir.resolve("sigterm.log"))) {
+      job.awaitOutput("batch 0:", Duration.ofMinutes(4));
+      job.terminate();
+      assertEquals(0, job.awaitExit(Duration.ofMinutes(4)), job.output());
+      assertTrue(job.output().contains("Job 'sigterm' stopped"), job.output());
+    }
+    // Every batch Spark planned was committed: the offset log has no batch without a commit.
+    List<Long> committed = batches(pipeline.checkpoint().resolve("commits"));
+    assertEquals(
+        batches(pipeline.checkpoint().resolve("offsets")),
+        committed,
+        "planned batches = committed batches");
+
+    List<BatchReport> rest = pipeline.runToCompletion();
+
+    assertTrue(
+        rest.isEmpty() || rest.get(0).batchId() == committed.get(committed.size() - 1) + 1,
+        "the restart starts with a new batch, it replays none");
+    assertTablesEqualTheReference(pipeline);
+  }
+
+  static List<Long> batches(Path log) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(log)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.matches("\\d+"))
+          .map(Long::parseLong)
+          .sorted()
+          .toList();
+    }
+  }
+
+  TestPipeline pipeline(String name) {
+    return new TestPipeline(name, SharedStack.endpoints(), workDir, settings());
+  }
+
+  void assertTablesEqualTheReference(TestPipeline pipeline) throws Exception {
+    Map<String, List<String>> actual = tables(pipeline);
+    for (String table : expected.keySet()) {
+      assertEquals(expected.get(table), actual.get(table), table);
+    }
+    System.out.printf(
+        "[recovery] %s: %d events, %d late, %d dead letters, %d sessions, %d batches:"
+            + " every table equals the reference%n",
+        pipeline.flags().get("job-name"),
+        actual.get("iceberg events").size(),
+        actual.get("iceberg late_events").size(),
+        actual.get("iceberg dead_letters").size(),
+        actual.get("iceberg sessions").size(),
+        actual.get("postgres pipeline_batches").size());
+  }
+
+  /**
+   * Every table as sorted lines of text, without what differs by run (query id, job name, time).
+   */
+  static Map<String, List<String>> tables(TestPipeline pipeline) throws Exception {
+    Map<String, List<String>> tables = new TreeMap<>();
+    for (String table : ICEBERG_TABLES) {
+      Dataset<Row> rows = TestSpark.session().table(pipeline.table(table));
+      Column[] readable =
+          Arrays.stream(rows.schema().fields())
+              .map(
+                  f ->
+                      f.dataType() instanceof BinaryType
+                          ? functions.base64(functions.col(f.name())).as(f.name())
+                          : functions.col(f.name()))
+              .toArray(Column[]::new);
+      tables.put(
+          "iceberg " + table,
+          rows.select(readable).collectAsList().stream().map(Row::toString).sorted().toList());
+    }
+    try (Connection c = pipeline.postgres();
+        Statement st = c.createStatement()) {
+      // Spark's drop counts arrive from the progress listener just after each batch.
+      Await.until(
+          () ->
+              lines(
+                      st,
+                      "SELECT 1 FROM "
+                          + pipeline.pgTable("pipeline_batches")
+                          + " WHERE spark_dropped_by_watermark IS NULL")
+                  .isEmpty(),
+          Duration.ofSeconds(30),
+          "the progress listener to report every batch");
+      for (String table : POSTGRES_TABLES) {
+        tables.put(
+            "postgres " + table,
+            lines(
+                st,
+                "SELECT (to_jsonb(t) - 'query_id' - 'committed_at' - 'job_name')::text FROM "
+                    + pipeline.pgTable(table)
+                    + " t"));
+      }
+    }
+    return tables;
+  }
+
+  static List<String> lines(Statement st, String sql) {
+    List<String> lines = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        lines.add(rs.getString(1));
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return lines.stream().sorted().toList();
+  }
+}
