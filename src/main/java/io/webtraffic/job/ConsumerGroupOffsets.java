@@ -4,10 +4,9 @@ import io.webtraffic.config.PipelineConfig.KafkaSettings;
 import io.webtraffic.source.KafkaAdmin;
 import io.webtraffic.source.KafkaOffsets;
 import java.time.Duration;
-import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.SourceProgress;
-import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,23 +17,19 @@ import org.slf4j.LoggerFactory;
  * group of its own; the checkpoint stays the truth and this is a copy for others to read, so a
  * failed commit only warns: the next batch commits again.
  */
-final class ConsumerGroupOffsets extends StreamingQueryListener {
+final class ConsumerGroupOffsets extends JobListener {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerGroupOffsets.class);
   static final String GROUP_PREFIX = "webtraffic-pipeline.";
 
-  private final SparkSession spark;
-  private final String queryName;
   private final KafkaSettings kafka;
   private final String group;
   private final Duration timeout;
-  private volatile UUID runId;
   private KafkaAdmin admin;
   private String lastCommitted;
 
   ConsumerGroupOffsets(
       SparkSession spark, String queryName, KafkaSettings kafka, Duration timeout) {
-    this.spark = spark;
-    this.queryName = queryName;
+    super(spark, queryName);
     this.kafka = kafka;
     this.group = group(queryName);
     this.timeout = timeout;
@@ -53,20 +48,10 @@ final class ConsumerGroupOffsets extends StreamingQueryListener {
   }
 
   @Override
-  public void onQueryStarted(QueryStartedEvent event) {
-    if (runId == null && queryName.equals(event.name())) {
-      runId = event.runId();
-    }
-  }
-
-  @Override
-  public void onQueryProgress(QueryProgressEvent event) {
-    if (!event.progress().runId().equals(runId)) {
-      return;
-    }
-    SourceProgress[] sources = event.progress().sources();
+  void onBatch(StreamingQueryProgress progress) {
+    SourceProgress[] sources = progress.sources();
     if (sources.length > 0) {
-      commit(event.progress().batchId(), sources[0].endOffset());
+      commit(progress.batchId(), sources[0].endOffset());
     }
   }
 
@@ -96,12 +81,9 @@ final class ConsumerGroupOffsets extends StreamingQueryListener {
   }
 
   @Override
-  public void onQueryTerminated(QueryTerminatedEvent event) {
-    if (event.runId().equals(runId)) {
-      spark.streams().removeListener(this);
-      if (admin != null) {
-        admin.close();
-      }
+  void onEnd() {
+    if (admin != null) {
+      admin.close();
     }
   }
 }

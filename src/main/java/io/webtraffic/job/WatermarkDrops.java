@@ -2,10 +2,8 @@ package io.webtraffic.job;
 
 import io.webtraffic.sink.PostgresSink;
 import java.util.Arrays;
-import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
-import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,17 +15,13 @@ import org.slf4j.LoggerFactory;
  * Spark only knows the count once the batch is over, so it arrives shortly after the accounting
  * row.
  */
-final class WatermarkDrops extends StreamingQueryListener {
+final class WatermarkDrops extends JobListener {
   private static final Logger LOG = LoggerFactory.getLogger(WatermarkDrops.class);
 
-  private final SparkSession spark;
-  private final String queryName;
   private final PostgresSink postgres;
-  private volatile UUID runId;
 
   WatermarkDrops(SparkSession spark, String queryName, PostgresSink postgres) {
-    this.spark = spark;
-    this.queryName = queryName;
+    super(spark, queryName);
     this.postgres = postgres;
   }
 
@@ -43,18 +37,7 @@ final class WatermarkDrops extends StreamingQueryListener {
   }
 
   @Override
-  public void onQueryStarted(QueryStartedEvent event) {
-    if (runId == null && queryName.equals(event.name())) {
-      runId = event.runId();
-    }
-  }
-
-  @Override
-  public void onQueryProgress(QueryProgressEvent event) {
-    StreamingQueryProgress progress = event.progress();
-    if (!progress.runId().equals(runId)) {
-      return;
-    }
+  void onBatch(StreamingQueryProgress progress) {
     long dropped = dropped(progress);
     try {
       postgres.recordDroppedByWatermark(progress.id().toString(), progress.batchId(), dropped);
@@ -66,13 +49,6 @@ final class WatermarkDrops extends StreamingQueryListener {
           "Batch {}: Spark dropped {} rows behind the watermark; the job kept them as late events",
           progress.batchId(),
           dropped);
-    }
-  }
-
-  @Override
-  public void onQueryTerminated(QueryTerminatedEvent event) {
-    if (event.runId().equals(runId)) {
-      spark.streams().removeListener(this);
     }
   }
 }

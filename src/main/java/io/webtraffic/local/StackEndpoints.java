@@ -34,6 +34,11 @@ public record StackEndpoints(
     warehouse = Objects.requireNonNull(warehouse, "warehouse").toAbsolutePath().normalize();
   }
 
+  /** The same stack reached through another Kafka listener (a SASL one, another broker). */
+  public StackEndpoints withBootstrapServers(String servers) {
+    return new StackEndpoints(servers, jdbcUrl, jdbcUser, warehouse);
+  }
+
   /**
    * Writes {@code export NAME=value} lines; atomically, because other processes poll for this file.
    */

@@ -141,12 +141,7 @@ class DependencyFaultsTest {
     Path kafkaDir = workDir.resolve("kafka");
     EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir, 0);
     try {
-      StackEndpoints stack =
-          new StackEndpoints(
-              kafka.bootstrapServers(),
-              SharedStack.endpoints().jdbcUrl(),
-              SharedStack.endpoints().jdbcUser(),
-              SharedStack.endpoints().warehouse());
+      StackEndpoints stack = SharedStack.endpoints().withBootstrapServers(kafka.bootstrapServers());
       TestPipeline pipeline = pipeline("kafka_restart", stack, Map.of());
       kafka.createTopic(pipeline.topic(), 2);
       StreamingQuery query = pipeline.start();

@@ -61,11 +61,7 @@ class KafkaSaslTest {
   /** The job's view of the stack: Kafka through the SASL listener. */
   TestPipeline pipeline(String name, String mechanism) {
     StackEndpoints sasl =
-        new StackEndpoints(
-            kafka.saslBootstrapServers(),
-            SharedStack.endpoints().jdbcUrl(),
-            SharedStack.endpoints().jdbcUser(),
-            SharedStack.endpoints().warehouse());
+        SharedStack.endpoints().withBootstrapServers(kafka.saslBootstrapServers());
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("kafka.security-protocol", "SASL_PLAINTEXT");
     settings.put("kafka.sasl-mechanism", mechanism);
@@ -75,12 +71,7 @@ class KafkaSaslTest {
   /** Writes the records through the broker's plaintext listener, as a trusted producer would. */
   void sendTo(String topic) {
     kafka.createTopic(topic, 2);
-    StackEndpoints plain =
-        new StackEndpoints(
-            kafka.bootstrapServers(),
-            SharedStack.endpoints().jdbcUrl(),
-            SharedStack.endpoints().jdbcUser(),
-            SharedStack.endpoints().warehouse());
+    StackEndpoints plain = SharedStack.endpoints().withBootstrapServers(kafka.bootstrapServers());
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
     List<TestPipeline.Message> events = new ArrayList<>();
     for (int i = 0; i < RECORDS; i++) {

@@ -3,9 +3,6 @@ package io.webtraffic.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.webtraffic.generate.EventGenerator;
-import io.webtraffic.generate.GeneratedRecord;
-import io.webtraffic.generate.GeneratorSettings;
 import io.webtraffic.local.Await;
 import io.webtraffic.local.SharedStack;
 import io.webtraffic.ops.FaultInjection;
@@ -92,27 +89,15 @@ class KillAndRestartTest {
   @BeforeAll
   void runTheReferenceThatNeverFails() throws Exception {
     SharedStack.kafka().createTopic(TOPIC, 2);
-    GeneratorSettings generator =
-        GeneratorSettings.builder()
-            .seed(11)
-            .count(RECORDS)
-            .ratePerSecond(1)
-            .start(Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2)))
-            .duplicateFraction(0.05)
-            .jitterFraction(0.2)
-            .maxJitter(Duration.ofSeconds(20))
-            .lateFraction(0.03)
-            .lateBy(Duration.ofHours(1))
-            .malformedFraction(0.03)
-            .futureFraction(0.02)
-            .futureBy(Duration.ofDays(1))
-            .filteredFraction(0.05)
-            .build();
-    List<TestPipeline.Message> messages = new ArrayList<>();
-    new EventGenerator(generator)
-        .forEachRemaining(
-            (GeneratedRecord r) ->
-                messages.add(new TestPipeline.Message(r.key(), r.value(), r.timestampMs())));
+    List<TestPipeline.Message> messages =
+        PipelineEndToEndTest.generate(
+                11,
+                RECORDS,
+                Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2)),
+                0.03)
+            .stream()
+            .map(r -> new TestPipeline.Message(r.key(), r.value(), r.timestampMs()))
+            .toList();
     TestPipeline reference = pipeline("reference");
     reference.send(messages);
     reference.runToCompletion();
@@ -190,9 +175,9 @@ class KillAndRestartTest {
       assertTrue(job.output().contains("Job 'sigterm' stopped"), job.output());
     }
     // Every batch Spark planned was committed: the offset log has no batch without a commit.
-    List<Long> committed = batches(pipeline.checkpoint().resolve("commits"));
+    List<Long> committed = TestPipeline.batches(pipeline.checkpoint().resolve("commits"));
     assertEquals(
-        batches(pipeline.checkpoint().resolve("offsets")),
+        TestPipeline.batches(pipeline.checkpoint().resolve("offsets")),
         committed,
         "planned batches = committed batches");
 
@@ -202,17 +187,6 @@ class KillAndRestartTest {
         rest.isEmpty() || rest.get(0).batchId() == committed.get(committed.size() - 1) + 1,
         "the restart starts with a new batch, it replays none");
     assertTablesEqualTheReference(pipeline);
-  }
-
-  static List<Long> batches(Path log) throws java.io.IOException {
-    try (var files = java.nio.file.Files.list(log)) {
-      return files
-          .map(f -> f.getFileName().toString())
-          .filter(n -> n.matches("\\d+"))
-          .map(Long::parseLong)
-          .sorted()
-          .toList();
-    }
   }
 
   TestPipeline pipeline(String name) {

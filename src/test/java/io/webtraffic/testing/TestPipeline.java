@@ -139,7 +139,8 @@ public final class TestPipeline {
    * that batch from the same offsets. Returns the id of the batch that will be replayed.
    */
   public long forgetLastDataBatch() throws IOException {
-    long last = lastBatch(checkpoint.resolve("commits"));
+    List<Long> committed = batches(checkpoint.resolve("commits"));
+    long last = committed.get(committed.size() - 1);
     long lastData = last - 1;
     for (String file : List.of("offsets/" + last, "commits/" + last, "commits/" + lastData)) {
       Files.delete(checkpoint.resolve(file));
@@ -150,14 +151,15 @@ public final class TestPipeline {
     return lastData;
   }
 
-  private static long lastBatch(Path log) throws IOException {
+  /** The batch ids in a checkpoint log ({@code offsets} or {@code commits}), ascending. */
+  public static List<Long> batches(Path log) throws IOException {
     try (var files = Files.list(log)) {
       return files
           .map(f -> f.getFileName().toString())
           .filter(n -> n.matches("\\d+"))
-          .mapToLong(Long::parseLong)
-          .max()
-          .orElseThrow();
+          .map(Long::parseLong)
+          .sorted()
+          .toList();
     }
   }
 
