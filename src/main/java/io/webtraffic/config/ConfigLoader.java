@@ -49,6 +49,13 @@ public final class ConfigLoader {
   private static final Set<String> SECRET_KEYS =
       Set.of("postgres.password", "kafka.sasl-username", "kafka.sasl-password");
 
+  /** An example value to replace, such as {@code <your-kafka:9092>} or {@code <path>}. */
+  private static final Pattern PLACEHOLDER = Pattern.compile("<[^<>\\s=]+>");
+
+  /** Regular expressions, where {@code (?<name>...)} is a named group, not a placeholder. */
+  private static final Set<String> REGEX_KEYS =
+      Set.of("filter.static-asset-pattern", "filter.bot-user-agent-pattern");
+
   private final Config defaults;
   private final Set<String> knownKeys;
   private final Path home;
@@ -87,6 +94,7 @@ public final class ConfigLoader {
     Config fromFlags = overrides(flags, "flag --set ");
     Config merged =
         fromFlags.withFallback(fromEnv).withFallback(fromFile).withFallback(defaults).resolve();
+    checkNoPlaceholders(merged.getConfig(ROOT));
     try {
       return toPipelineConfig(merged.getConfig(ROOT), env);
     } catch (ConfigException.WrongType | ConfigException.BadValue e) {
@@ -169,6 +177,37 @@ public final class ConfigLoader {
           String.format(
               "Unknown setting '%s' (from %s%s); known settings are listed in %s",
               key, source, key, DEFAULTS_RESOURCE));
+    }
+  }
+
+  /**
+   * The example files under conf/ mark what must change as {@code <placeholder>}. A value still
+   * holding one would otherwise fail far from its cause (a DNS error for {@code <broker:9092>}, a
+   * checkpoint written to a folder literally named {@code <path>}), so it stops the job here.
+   */
+  private static void checkNoPlaceholders(Config c) {
+    List<String> found =
+        c.entrySet().stream()
+            .filter(e -> !REGEX_KEYS.contains(e.getKey()))
+            .filter(e -> PLACEHOLDER.matcher(String.valueOf(e.getValue().unwrapped())).find())
+            .map(
+                e ->
+                    String.format(
+                        "%s.%s = '%s'%s",
+                        ROOT,
+                        e.getKey(),
+                        e.getValue().unwrapped(),
+                        e.getValue().origin().filename() == null
+                            ? ""
+                            : " (" + e.getValue().origin().description() + ")"))
+            .sorted()
+            .toList();
+    if (!found.isEmpty()) {
+      throw new InvalidConfigException(
+          "Cannot start with example placeholders still in the configuration: "
+              + String.join(", ", found)
+              + "; replace each <...> with the real value (in the config file, with the"
+              + " PIPELINE_ environment variable or --set key=value)");
     }
   }
 

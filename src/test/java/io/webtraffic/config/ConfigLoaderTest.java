@@ -166,6 +166,64 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void placeholdersLeftFromAnExampleStopTheJobNamingTheKeys() throws IOException {
+    String file =
+        "pipeline.kafka.bootstrap-servers = \"<your-kafka:9092>\"\n"
+            + "pipeline.checkpoint-location = \"s3a://<bucket>/checkpoints\"\n";
+    String message = error(Map.of(), Map.of(), file);
+    assertEquals(
+        "Cannot start with example placeholders still in the configuration:"
+            + " pipeline.checkpoint-location = 's3a://<bucket>/checkpoints' ("
+            + home.resolve("job.conf")
+            + ": 2), pipeline.kafka.bootstrap-servers = '<your-kafka:9092>' ("
+            + home.resolve("job.conf")
+            + ": 1); replace each <...> with the real value (in the config file, with the"
+            + " PIPELINE_ environment variable or --set key=value)",
+        message);
+  }
+
+  @Test
+  void aPlaceholderReplacedByAFlagOrTheEnvironmentIsAccepted() throws IOException {
+    String file = "pipeline.kafka.bootstrap-servers = \"<your-kafka:9092>\"\n";
+    assertEquals(
+        "k1:9092",
+        load(Map.of("PIPELINE_KAFKA_BOOTSTRAP_SERVERS", "k1:9092"), Map.of(), file)
+            .kafka()
+            .bootstrapServers());
+    assertEquals(
+        "k2:9092",
+        load(Map.of(), Map.of("kafka.bootstrap-servers", "k2:9092"), file)
+            .kafka()
+            .bootstrapServers());
+    assertTrue(
+        error(Map.of(), Map.of("postgres.user", "<user>"), null)
+            .contains("pipeline.postgres.user = '<user>';"));
+  }
+
+  @Test
+  void namedGroupsInFilterPatternsAreNotPlaceholders() throws IOException {
+    PipelineConfig c =
+        load(Map.of(), Map.of("filter.bot-user-agent-pattern", "(?<bot>crawler|spider)"), null);
+    assertEquals("(?<bot>crawler|spider)", c.filter().botUserAgentPattern());
+  }
+
+  @Test
+  void theShippedExampleConfigurationsAllNameTheirPlaceholders() {
+    Path conf = Path.of(System.getProperty("user.dir"), "conf");
+    for (String example : List.of("cluster.conf", "standalone.conf", "yarn.conf", "k8s.conf")) {
+      Optional<Path> file = Optional.of(conf.resolve(example));
+      String message =
+          assertThrows(
+                  InvalidConfigException.class,
+                  () -> ConfigLoader.load(file, Map.of(), Map.of(), home),
+                  example)
+              .getMessage();
+      assertTrue(
+          message.contains("pipeline.kafka.bootstrap-servers = '<"), example + ": " + message);
+    }
+  }
+
+  @Test
   void unknownKeysAreRejected() {
     assertEquals(
         "Unknown setting 'kafka.topics' (from flag --set kafka.topics); known settings are"
