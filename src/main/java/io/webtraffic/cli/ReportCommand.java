@@ -25,16 +25,7 @@ import picocli.CommandLine.Mixin;
     description =
         "Print what landed where: rows per Iceberg and PostgreSQL table, accounting totals.")
 public final class ReportCommand implements Callable<Integer> {
-  private static final List<String> ICEBERG =
-      List.of(
-          IcebergTables.EVENTS,
-          IcebergTables.LATE_EVENTS,
-          IcebergTables.DEAD_LETTERS,
-          IcebergTables.HITS_BY_HOST,
-          IcebergTables.HITS_BY_HOST_REFERRER,
-          IcebergTables.HITS_BY_HOST_SLIDING,
-          IcebergTables.SESSIONS,
-          IcebergTables.COUNT_WINDOWS);
+  private static final List<String> ICEBERG = IcebergTables.ALL;
   private static final List<String> POSTGRES =
       List.of(
           "hits_by_host",

@@ -1,6 +1,7 @@
 package io.webtraffic.sink;
 
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -17,6 +18,18 @@ public final class IcebergTables {
   public static final String HITS_BY_HOST_SLIDING = "hits_by_host_sliding";
   public static final String SESSIONS = "sessions";
   public static final String COUNT_WINDOWS = "count_windows";
+
+  /** Every table the job writes. */
+  public static final List<String> ALL =
+      List.of(
+          EVENTS,
+          LATE_EVENTS,
+          DEAD_LETTERS,
+          HITS_BY_HOST,
+          HITS_BY_HOST_REFERRER,
+          HITS_BY_HOST_SLIDING,
+          SESSIONS,
+          COUNT_WINDOWS);
 
   static final String EVENT_COLUMNS =
       String.join(

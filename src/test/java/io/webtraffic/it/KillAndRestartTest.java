@@ -8,6 +8,7 @@ import io.webtraffic.local.SharedStack;
 import io.webtraffic.ops.FaultInjection;
 import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.sink.BatchCommitter.BatchReport;
+import io.webtraffic.sink.IcebergTables;
 import io.webtraffic.testing.JobProcess;
 import io.webtraffic.testing.TestPipeline;
 import io.webtraffic.testing.TestSpark;
@@ -50,16 +51,7 @@ class KillAndRestartTest {
   static final String TOPIC = "topic-recovery";
   static final long RECORDS = 600;
   static final int HALT_BATCH = 1;
-  static final List<String> ICEBERG_TABLES =
-      List.of(
-          "events",
-          "late_events",
-          "dead_letters",
-          "hits_by_host",
-          "hits_by_host_referrer",
-          "hits_by_host_sliding",
-          "sessions",
-          "count_windows");
+  static final List<String> ICEBERG_TABLES = IcebergTables.ALL;
   static final List<String> POSTGRES_TABLES =
       List.of(
           "hits_by_host",
