@@ -3,6 +3,7 @@ package io.webtraffic.cli;
 import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.job.SparkSessions;
 import io.webtraffic.sink.IcebergTables;
+import io.webtraffic.sink.PostgresSink;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,15 +27,7 @@ import picocli.CommandLine.Mixin;
         "Print what landed where: rows per Iceberg and PostgreSQL table, accounting totals.")
 public final class ReportCommand implements Callable<Integer> {
   private static final List<String> ICEBERG = IcebergTables.ALL;
-  private static final List<String> POSTGRES =
-      List.of(
-          "hits_by_host",
-          "hits_by_host_referrer",
-          "hits_by_host_sliding",
-          "sessions",
-          "count_windows",
-          "processed_events",
-          "pipeline_batches");
+  private static final List<String> POSTGRES = PostgresSink.TABLES;
 
   @Mixin ConfigOptions options;
 

@@ -13,6 +13,7 @@ import io.webtraffic.window.TimeWindows;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -131,39 +132,54 @@ public final class IcebergSink {
 
     long hostWindows = 0;
     long referrerWindows = 0;
+    long slidingWindows = 0;
     Optional<TimeWindows.Closing> closing =
         tumbling.closing(watermarks.previousMs(), watermarks.currentMs());
-    if (closing.isPresent()) {
-      Dataset<Row> closed = eventsTable(spark).where(closing.get().eventsIn());
-      hostWindows =
-          appendNew(
-              IcebergTables.HITS_BY_HOST,
-              tumbling.hitsByHost(closed),
-              closing.get(),
-              new String[] {"window_start", "host"},
-              queryId,
-              batchId);
-      referrerWindows =
-          appendNew(
-              IcebergTables.HITS_BY_HOST_REFERRER,
-              tumbling.hitsByHostReferrer(closed),
-              closing.get(),
-              new String[] {"window_start", "host", "referrer"},
-              queryId,
-              batchId);
-    }
-    long slidingWindows = 0;
     Optional<TimeWindows.Closing> slid =
         sliding.closing(watermarks.previousMs(), watermarks.currentMs());
-    if (slid.isPresent()) {
-      slidingWindows =
-          appendNew(
-              IcebergTables.HITS_BY_HOST_SLIDING,
-              sliding.hitsByHost(eventsTable(spark).where(slid.get().eventsIn())),
-              slid.get(),
-              new String[] {"window_start", "window_end", "host"},
-              queryId,
-              batchId);
+    if (closing.isPresent() || slid.isPresent()) {
+      // One scan of the events the closing windows need, shared by the three aggregations.
+      Column needed =
+          Stream.of(closing, slid)
+              .flatMap(Optional::stream)
+              .map(TimeWindows.Closing::eventsIn)
+              .reduce(Column::or)
+              .orElseThrow();
+      Dataset<Row> recent =
+          eventsTable(spark).where(needed).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        if (closing.isPresent()) {
+          Dataset<Row> closed = recent.where(closing.get().eventsIn());
+          hostWindows =
+              appendNew(
+                  IcebergTables.HITS_BY_HOST,
+                  tumbling.hitsByHost(closed),
+                  closing.get(),
+                  new String[] {"window_start", "host"},
+                  queryId,
+                  batchId);
+          referrerWindows =
+              appendNew(
+                  IcebergTables.HITS_BY_HOST_REFERRER,
+                  tumbling.hitsByHostReferrer(closed),
+                  closing.get(),
+                  new String[] {"window_start", "host", "referrer"},
+                  queryId,
+                  batchId);
+        }
+        if (slid.isPresent()) {
+          slidingWindows =
+              appendNew(
+                  IcebergTables.HITS_BY_HOST_SLIDING,
+                  sliding.hitsByHost(recent.where(slid.get().eventsIn())),
+                  slid.get(),
+                  new String[] {"window_start", "window_end", "host"},
+                  queryId,
+                  batchId);
+        }
+      } finally {
+        recent.unpersist();
+      }
     }
     return new Written(
         events, late, dead, hostWindows, referrerWindows, slidingWindows, sessions, countWindows);

@@ -33,6 +33,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresSink {
   static final String SINK = "postgres";
+
+  /** Every table the job writes in its schema. */
+  public static final List<String> TABLES =
+      List.of(
+          "hits_by_host",
+          "hits_by_host_referrer",
+          "hits_by_host_sliding",
+          "sessions",
+          "count_windows",
+          "processed_events",
+          "pipeline_batches",
+          "pipeline_ledger");
+
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();

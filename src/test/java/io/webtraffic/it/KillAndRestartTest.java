@@ -9,6 +9,7 @@ import io.webtraffic.ops.FaultInjection;
 import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.sink.BatchCommitter.BatchReport;
 import io.webtraffic.sink.IcebergTables;
+import io.webtraffic.sink.PostgresSink;
 import io.webtraffic.testing.JobProcess;
 import io.webtraffic.testing.TestPipeline;
 import io.webtraffic.testing.TestSpark;
@@ -52,16 +53,7 @@ class KillAndRestartTest {
   static final long RECORDS = 600;
   static final int HALT_BATCH = 1;
   static final List<String> ICEBERG_TABLES = IcebergTables.ALL;
-  static final List<String> POSTGRES_TABLES =
-      List.of(
-          "hits_by_host",
-          "hits_by_host_referrer",
-          "hits_by_host_sliding",
-          "sessions",
-          "count_windows",
-          "processed_events",
-          "pipeline_batches",
-          "pipeline_ledger");
+  static final List<String> POSTGRES_TABLES = PostgresSink.TABLES;
 
   @TempDir static Path workDir;
   Map<String, List<String>> expected;
