@@ -3,6 +3,8 @@ package io.webtraffic.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.webtraffic.local.Await;
 import io.webtraffic.local.SharedStack;
 import io.webtraffic.ops.FaultInjection;
@@ -26,7 +28,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -85,7 +89,7 @@ class KillAndRestartTest {
     TestPipeline reference = pipeline("reference");
     reference.send(messages);
     reference.runToCompletion();
-    expected = tables(reference);
+    expected = tables(reference, -1);
     assertTrue(expected.get("iceberg events").size() > 400, "the reference has events");
     assertTrue(expected.get("iceberg late_events").size() > 5, "and late events");
     assertTrue(expected.get("postgres pipeline_batches").size() >= 5, "over several batches");
@@ -104,13 +108,24 @@ class KillAndRestartTest {
           job.output().contains("Halting at " + point.configName() + " in batch " + HALT_BATCH),
           job.output());
     }
+    long killedRunCommitted = lastCommitted(pipeline);
     System.out.printf(
         "[recovery] %s halted: %d records accounted in PostgreSQL, %d events in Iceberg%n",
         point.configName(), recordsAccounted(pipeline), eventsInIceberg(pipeline));
 
     pipeline.runToCompletion();
 
-    assertTablesEqualTheReference(pipeline);
+    assertTablesEqualTheReference(pipeline, killedRunCommitted);
+  }
+
+  /** The last batch whose commit Spark wrote in the checkpoint, or -1. */
+  static long lastCommitted(TestPipeline pipeline) throws java.io.IOException {
+    Path commits = pipeline.checkpoint().resolve("commits");
+    if (!java.nio.file.Files.isDirectory(commits)) {
+      return -1;
+    }
+    List<Long> batches = TestPipeline.batches(commits);
+    return batches.isEmpty() ? -1 : batches.get(batches.size() - 1);
   }
 
   static long recordsAccounted(TestPipeline pipeline) throws java.sql.SQLException {
@@ -140,10 +155,11 @@ class KillAndRestartTest {
       job.awaitOutput("batch " + batch + ":", Duration.ofMinutes(4));
       job.kill();
     }
+    long killedRunCommitted = lastCommitted(pipeline);
 
     pipeline.runToCompletion();
 
-    assertTablesEqualTheReference(pipeline);
+    assertTablesEqualTheReference(pipeline, killedRunCommitted);
   }
 
   @Test
@@ -170,17 +186,39 @@ class KillAndRestartTest {
     assertTrue(
         rest.isEmpty() || rest.get(0).batchId() == committed.get(committed.size() - 1) + 1,
         "the restart starts with a new batch, it replays none");
-    assertTablesEqualTheReference(pipeline);
+    assertTablesEqualTheReference(pipeline, committed.get(committed.size() - 1));
   }
 
   TestPipeline pipeline(String name) {
     return new TestPipeline(name, SharedStack.endpoints(), workDir, settings());
   }
 
-  void assertTablesEqualTheReference(TestPipeline pipeline) throws Exception {
-    Map<String, List<String>> actual = tables(pipeline);
+  /**
+   * Compares every table with the reference. Spark's drop count is a progress metric that reaches
+   * {@code pipeline_batches} just after Spark commits a batch, so a batch the killed run committed
+   * may have lost it with the process (nothing replays a committed batch); only for those batches,
+   * and only if it is missing, that one column is left out of the comparison.
+   */
+  void assertTablesEqualTheReference(TestPipeline pipeline, long killedRunCommitted)
+      throws Exception {
+    Map<String, List<String>> actual = tables(pipeline, killedRunCommitted);
+    Set<Long> unreported = unreportedBatches(pipeline);
+    assertTrue(
+        unreported.stream().allMatch(b -> b <= killedRunCommitted),
+        "only batches committed before the kill may lack Spark's drop count: " + unreported);
     for (String table : expected.keySet()) {
-      assertEquals(expected.get(table), actual.get(table), table);
+      List<String> want = expected.get(table);
+      List<String> got = actual.get(table);
+      if (table.equals("postgres pipeline_batches")) {
+        want = withoutDropCount(want, unreported);
+        got = withoutDropCount(got, unreported);
+      }
+      assertEquals(want, got, table);
+    }
+    if (!unreported.isEmpty()) {
+      System.out.printf(
+          "[recovery] Spark's drop count was lost with the killed process for batch %s%n",
+          unreported);
     }
     System.out.printf(
         "[recovery] %s: %d events, %d late, %d dead letters, %d sessions, %d batches:"
@@ -196,7 +234,8 @@ class KillAndRestartTest {
   /**
    * Every table as sorted lines of text, without what differs by run (query id, job name, time).
    */
-  static Map<String, List<String>> tables(TestPipeline pipeline) throws Exception {
+  static Map<String, List<String>> tables(TestPipeline pipeline, long killedRunCommitted)
+      throws Exception {
     Map<String, List<String>> tables = new TreeMap<>();
     for (String table : ICEBERG_TABLES) {
       Dataset<Row> rows = TestSpark.session().table(pipeline.table(table));
@@ -221,7 +260,8 @@ class KillAndRestartTest {
                       st,
                       "SELECT 1 FROM "
                           + pipeline.pgTable("pipeline_batches")
-                          + " WHERE spark_dropped_by_watermark IS NULL")
+                          + " WHERE spark_dropped_by_watermark IS NULL AND batch_id > "
+                          + killedRunCommitted)
                   .isEmpty(),
           Duration.ofSeconds(30),
           "the progress listener to report every batch");
@@ -236,6 +276,34 @@ class KillAndRestartTest {
       }
     }
     return tables;
+  }
+
+  static Set<Long> unreportedBatches(TestPipeline pipeline) throws java.sql.SQLException {
+    try (Connection c = pipeline.postgres();
+        Statement st = c.createStatement()) {
+      return lines(
+              st,
+              "SELECT batch_id::text FROM "
+                  + pipeline.pgTable("pipeline_batches")
+                  + " WHERE spark_dropped_by_watermark IS NULL")
+          .stream()
+          .map(Long::parseLong)
+          .collect(Collectors.toSet());
+    }
+  }
+
+  /** The rows of pipeline_batches, re-serialised, without the drop count of the given batches. */
+  static List<String> withoutDropCount(List<String> rows, Set<Long> batches) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    List<String> out = new ArrayList<>();
+    for (String row : rows) {
+      ObjectNode node = (ObjectNode) json.readTree(row);
+      if (batches.contains(node.get("batch_id").asLong())) {
+        node.remove("spark_dropped_by_watermark");
+      }
+      out.add(json.writeValueAsString(node));
+    }
+    return out.stream().sorted().toList();
   }
 
   static List<String> lines(Statement st, String sql) {
