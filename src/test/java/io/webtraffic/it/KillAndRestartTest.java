@@ -186,7 +186,8 @@ class KillAndRestartTest {
     assertTrue(
         rest.isEmpty() || rest.get(0).batchId() == committed.get(committed.size() - 1) + 1,
         "the restart starts with a new batch, it replays none");
-    assertTablesEqualTheReference(pipeline, committed.get(committed.size() - 1));
+    // A clean stop drains Spark's listener bus before exiting, so no report may be missing.
+    assertTablesEqualTheReference(pipeline, -1);
   }
 
   TestPipeline pipeline(String name) {
