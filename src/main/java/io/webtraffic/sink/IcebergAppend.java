@@ -12,8 +12,8 @@ import org.apache.spark.sql.SparkSession;
  * query id and batch id in its snapshot summary (as Iceberg's own streaming sink does); a replayed
  * batch whose snapshot is already in the table's history is skipped.
  */
-final class IcebergAppend {
-  static final String QUERY_ID = "pipeline.query-id";
+public final class IcebergAppend {
+  public static final String QUERY_ID = "pipeline.query-id";
   static final String BATCH_ID = "pipeline.batch-id";
 
   private final String table;
