@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SharedStack.class)
 class IcebergMaintenanceTest {
-  static final int BATCHES = 100;
+  static final int BATCHES = 60;
   static final Instant HOUR_0 =
       Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5));
   static final Instant HOUR_1 = HOUR_0.plus(Duration.ofHours(1));
@@ -82,7 +82,7 @@ class IcebergMaintenanceTest {
         "SELECT date_trunc('hour', event_time), host, count(*), sum(kafka_offset) FROM "
             + events
             + " GROUP BY 1, 2 ORDER BY 1, 2";
-    // Independent expectation: offsets 0..99 in each closed hour, every tenth batch in the open.
+    // Independent expectation: offsets 0..59 in each closed hour, every tenth batch in the open.
     List<String> expected =
         List.of(
             line(HOUR_0, "a.io", BATCHES, (long) BATCHES * (BATCHES - 1) / 2),
