@@ -139,11 +139,9 @@ class StreamingHousekeepingTest {
             event("k", at(TWO_HOURS_LATER, 12), null)));
     SparkSession spark = TestSpark.session();
     StreamingQuery query = p.start();
-    int maintained = 0;
-    while (query.isActive() || maintained == 0) {
-      new Maintenance(p.config()).run(spark);
-      maintained++;
-    }
+    assertTrue(query.isActive());
+    // Beside the running job: the hours it closed are compacted while it commits its batches.
+    new Maintenance(p.config()).run(spark);
     assertTrue(query.awaitTermination(TimeUnit.MINUTES.toMillis(3)));
     assertTrue(query.exception().isEmpty(), () -> query.exception().get().toString());
 
