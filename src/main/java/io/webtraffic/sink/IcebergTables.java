@@ -129,9 +129,9 @@ public final class IcebergTables {
 
   /**
    * Table properties for many small streaming commits, set on new and existing tables alike. The
-   * distribution mode is configurable (README "Iceberg tables" has the measurement behind the
-   * default): hash shuffles a batch's rows by partition so each partition gets one file per batch;
-   * none writes from every task with fanout writers (no shuffle, a file per task and partition).
+   * distribution mode is configurable: hash shuffles a batch's rows by partition so each partition
+   * gets one file per batch; none writes from every task with fanout writers (no shuffle, a file
+   * per task and partition).
    */
   Map<String, String> properties() {
     Map<String, String> p = new LinkedHashMap<>();
