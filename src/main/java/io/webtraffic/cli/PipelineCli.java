@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       StatusCommand.class,
       RewindCommand.class,
+      MaintainCommand.class,
+      ReconcileCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PipelineCli implements Runnable {

@@ -11,7 +11,9 @@ import io.webtraffic.config.PipelineConfig.FaultInjectionSettings;
 import io.webtraffic.config.PipelineConfig.FilterRules;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import io.webtraffic.config.PipelineConfig.KafkaSettings;
+import io.webtraffic.config.PipelineConfig.MaintenanceSettings;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
+import io.webtraffic.config.PipelineConfig.PromotedField;
 import io.webtraffic.config.PipelineConfig.Secret;
 import io.webtraffic.config.PipelineConfig.SparkSettings;
 import io.webtraffic.config.PipelineConfig.WindowSettings;
@@ -236,20 +238,6 @@ public final class ConfigLoader {
             c.getStringList("filter.health-check-paths"),
             regex(c, "filter.bot-user-agent-pattern"),
             c.getStringList("filter.allowed-hosts"));
-    IcebergSettings iceberg =
-        new IcebergSettings(
-            identifier(c, "iceberg.catalog-name"),
-            oneOf(c, "iceberg.catalog-type", "hadoop", "jdbc", "rest"),
-            location(nonEmpty(c, "iceberg.warehouse")),
-            c.getString("iceberg.catalog-uri").trim(),
-            identifier(c, "iceberg.namespace"),
-            oneOf(c, "iceberg.partition-by", "hour", "day"));
-    if (!iceberg.catalogType().equals("hadoop") && iceberg.catalogUri().isEmpty()) {
-      throw InvalidConfigException.invalid(
-          "pipeline.iceberg.catalog-uri",
-          "",
-          "required when pipeline.iceberg.catalog-type is " + iceberg.catalogType());
-    }
     String url = nonEmpty(c, "postgres.url");
     if (!url.startsWith("jdbc:postgresql://")) {
       throw InvalidConfigException.invalid(
@@ -257,6 +245,7 @@ public final class ConfigLoader {
           url,
           "allowed: a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/db");
     }
+    IcebergSettings iceberg = iceberg(c, url);
     PostgresSettings postgres =
         new PostgresSettings(
             url,
@@ -290,7 +279,88 @@ public final class ConfigLoader {
         iceberg,
         postgres,
         spark,
-        faultInjection(c, spark));
+        faultInjection(c, spark),
+        maintenance(c));
+  }
+
+  private IcebergSettings iceberg(Config c, String postgresUrl) {
+    String type = oneOf(c, "iceberg.catalog-type", "hadoop", "jdbc", "rest");
+    String uri = c.getString("iceberg.catalog-uri").trim();
+    if (type.equals("jdbc") && uri.isEmpty()) {
+      uri = postgresUrl;
+    }
+    if (type.equals("rest") && uri.isEmpty()) {
+      throw InvalidConfigException.invalid(
+          ROOT + ".iceberg.catalog-uri",
+          "",
+          "required when pipeline.iceberg.catalog-type is rest: the REST catalog's URL");
+    }
+    if (type.equals("jdbc") && !uri.startsWith("jdbc:")) {
+      throw InvalidConfigException.invalid(
+          ROOT + ".iceberg.catalog-uri",
+          uri,
+          "a jdbc catalog needs a JDBC URL such as jdbc:postgresql://host:5432/db, or empty for"
+              + " the database of pipeline.postgres.url");
+    }
+    long targetFileSize = c.getBytes("iceberg.target-file-size");
+    if (targetFileSize < 1024 * 1024) {
+      throw InvalidConfigException.invalid(
+          ROOT + ".iceberg.target-file-size",
+          c.getValue("iceberg.target-file-size").unwrapped(),
+          "must be at least 1 MB, e.g. '128 MB'");
+    }
+    return new IcebergSettings(
+        identifier(c, "iceberg.catalog-name"),
+        type,
+        location(nonEmpty(c, "iceberg.warehouse")),
+        uri,
+        identifier(c, "iceberg.namespace"),
+        oneOf(c, "iceberg.partition-by", "hour", "day"),
+        targetFileSize,
+        oneOf(c, "iceberg.write-distribution", "hash", "none"),
+        promotedFields(c));
+  }
+
+  private static List<PromotedField> promotedFields(Config c) {
+    String key = ROOT + ".iceberg.promoted-fields";
+    List<PromotedField> fields = new java.util.ArrayList<>();
+    for (String entry : c.getStringList("iceberg.promoted-fields")) {
+      String[] parts = entry.trim().split("\\s*:\\s*");
+      if (parts.length != 2
+          || !parts[0].matches("[a-z_][a-z0-9_]*")
+          || !PromotedField.TYPES.contains(parts[1])) {
+        throw InvalidConfigException.invalid(
+            key,
+            entry,
+            "allowed: name:type with a lower-case name and type one of "
+                + String.join(", ", PromotedField.TYPES)
+                + ", e.g. campaign:string");
+      }
+      if (io.webtraffic.sink.IcebergTables.eventTableColumns().contains(parts[0])
+          || fields.stream().anyMatch(f -> f.name().equals(parts[0]))) {
+        throw InvalidConfigException.invalid(
+            key, entry, "the column " + parts[0] + " already exists in the events table");
+      }
+      fields.add(new PromotedField(parts[0], parts[1]));
+    }
+    return List.copyOf(fields);
+  }
+
+  private static MaintenanceSettings maintenance(Config c) {
+    Duration orphanAge = positive(c, "maintenance.orphan-age");
+    if (orphanAge.compareTo(Duration.ofHours(1)) < 0) {
+      throw InvalidConfigException.invalid(
+          ROOT + ".maintenance.orphan-age",
+          c.getValue("maintenance.orphan-age").unwrapped(),
+          "must be at least 1 hour: a younger unreferenced file may belong to a commit in"
+              + " progress");
+    }
+    return new MaintenanceSettings(
+        positive(c, "maintenance.snapshot-retention"),
+        (int) atLeast(c, "maintenance.min-snapshots", 1),
+        orphanAge,
+        positive(c, "maintenance.closed-margin"),
+        atLeast(c, "maintenance.every-batches", 0));
   }
 
   private static FaultInjectionSettings faultInjection(Config c, SparkSettings spark) {

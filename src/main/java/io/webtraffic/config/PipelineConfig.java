@@ -21,7 +21,8 @@ public record PipelineConfig(
     IcebergSettings iceberg,
     PostgresSettings postgres,
     SparkSettings spark,
-    FaultInjectionSettings faultInjection) {
+    FaultInjectionSettings faultInjection,
+    MaintenanceSettings maintenance) {
 
   /** The same job starting elsewhere in the topic (for a new checkpoint prepared by rewind). */
   public PipelineConfig withStartingPosition(StartingPosition position) {
@@ -47,7 +48,8 @@ public record PipelineConfig(
         iceberg,
         postgres,
         spark,
-        faultInjection);
+        faultInjection,
+        maintenance);
   }
 
   /** Where events come from. SASL credentials come from the environment only. */
@@ -85,18 +87,48 @@ public record PipelineConfig(
     public static final List<String> COUNT_KEY_FIELDS = List.of("host", "ip", "url", "referrer");
   }
 
+  /**
+   * The catalog and how the job's tables are laid out and written. {@code catalogUri} is already
+   * resolved: a JDBC catalog without one uses the PostgreSQL database of {@code postgres.url}.
+   */
   public record IcebergSettings(
       String catalogName,
       String catalogType,
       String warehouse,
       String catalogUri,
       String namespace,
-      String partitionBy) {
+      String partitionBy,
+      long targetFileSizeBytes,
+      String writeDistribution,
+      List<PromotedField> promotedFields) {
 
     public String table(String name) {
       return catalogName + "." + namespace + "." + name;
     }
   }
+
+  /**
+   * A field of the input JSON kept as a column of the events tables, read from the raw payload.
+   *
+   * @param type a Spark SQL type name, one of {@link #TYPES}
+   */
+  public record PromotedField(String name, String type) {
+    public static final List<String> TYPES =
+        List.of("string", "bigint", "int", "double", "boolean", "timestamp");
+  }
+
+  /**
+   * Iceberg housekeeping: what {@code maintain} keeps and removes, and how often the job runs it
+   * itself ({@code everyBatches}, 0 = never).
+   *
+   * @param closedMargin a partition is closed once its end is this far behind the watermark
+   */
+  public record MaintenanceSettings(
+      Duration snapshotRetention,
+      int minSnapshots,
+      Duration orphanAge,
+      Duration closedMargin,
+      long everyBatches) {}
 
   /**
    * Where windows and accounting go. A commit that cannot reach the server is retried {@code

@@ -3,6 +3,7 @@ package io.webtraffic.job;
 import static org.apache.spark.sql.functions.col;
 
 import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.maintain.Housekeeping;
 import io.webtraffic.sink.BatchCommitter;
 import io.webtraffic.sink.IcebergSink;
 import io.webtraffic.sink.IcebergTables;
@@ -62,7 +63,8 @@ public final class PipelineJob {
             tumbling,
             sliding,
             config.postgres().upsertEvents(),
-            reports);
+            reports,
+            Housekeeping.of(config));
     return new PipelineJob(config, new KafkaSource(config.kafka()), committer, postgres);
   }
 

@@ -5,6 +5,8 @@ import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import io.webtraffic.ops.FaultInjection;
 import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.ops.HaltingStateStoreProvider;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -47,7 +49,7 @@ public final class SparkSessions {
                     HaltingStateStoreProvider.class.getName());
               }
             });
-    catalog(conf, config.iceberg(), config);
+    catalogSettings(config).forEach(conf::set);
     config.spark().extra().forEach(conf::set);
     return SparkSession.builder().config(conf).getOrCreate();
   }
@@ -58,19 +60,31 @@ public final class SparkSessions {
         : "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider";
   }
 
-  private static void catalog(SparkConf conf, IcebergSettings iceberg, PipelineConfig config) {
+  /**
+   * The Spark settings of the job's Iceberg catalog. The JDBC catalog keeps its tables in the
+   * database of its URI (by default the job's PostgreSQL), logging in as the PostgreSQL user.
+   */
+  public static Map<String, String> catalogSettings(PipelineConfig config) {
+    IcebergSettings iceberg = config.iceberg();
     String prefix = "spark.sql.catalog." + iceberg.catalogName();
-    conf.set(prefix, "org.apache.iceberg.spark.SparkCatalog")
-        .set(prefix + ".type", iceberg.catalogType())
-        .set(prefix + ".warehouse", iceberg.warehouse())
-        // A cached table would hide the commits foreachBatch has just made from the driver's reads.
-        .set(prefix + ".cache-enabled", "false");
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
+    settings.put(prefix + ".type", iceberg.catalogType());
+    settings.put(prefix + ".warehouse", iceberg.warehouse());
+    // A cached table would hide the commits foreachBatch has just made from the driver's reads.
+    settings.put(prefix + ".cache-enabled", "false");
     if (!iceberg.catalogUri().isEmpty()) {
-      conf.set(prefix + ".uri", iceberg.catalogUri());
+      settings.put(prefix + ".uri", iceberg.catalogUri());
     }
     if (iceberg.catalogType().equals("jdbc")) {
-      conf.set(prefix + ".jdbc.user", config.postgres().user());
-      config.postgres().password().ifPresent(p -> conf.set(prefix + ".jdbc.password", p.value()));
+      settings.put(prefix + ".jdbc.user", config.postgres().user());
+      config
+          .postgres()
+          .password()
+          .ifPresent(p -> settings.put(prefix + ".jdbc.password", p.value()));
+      // V1 also records views; the catalog creates its two tables on first use.
+      settings.put(prefix + ".jdbc.schema-version", "V1");
     }
+    return settings;
   }
 }

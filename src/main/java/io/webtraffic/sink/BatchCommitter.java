@@ -9,6 +9,7 @@ import io.webtraffic.window.StatefulWindows;
 import io.webtraffic.window.TimeWindows;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -35,6 +36,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
   private final TimeWindows sliding;
   private final boolean upsertEvents;
   private final Consumer<BatchReport> reports;
+  private final BiConsumer<SparkSession, Long> afterBatch;
 
   public BatchCommitter(
       String checkpointLocation,
@@ -43,7 +45,8 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       TimeWindows tumbling,
       TimeWindows sliding,
       boolean upsertEvents,
-      Consumer<BatchReport> reports) {
+      Consumer<BatchReport> reports,
+      BiConsumer<SparkSession, Long> afterBatch) {
     this.checkpointLocation = checkpointLocation;
     this.iceberg = iceberg;
     this.postgres = postgres;
@@ -51,6 +54,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
     this.sliding = sliding;
     this.upsertEvents = upsertEvents;
     this.reports = reports;
+    this.afterBatch = afterBatch;
   }
 
   /** One line of progress: what a batch read and where it went. */
@@ -158,6 +162,8 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
               committed,
               watermarks,
               (System.nanoTime() - started) / 1_000_000));
+      // After both sinks committed: whatever it does cannot undo the batch.
+      afterBatch.accept(spark, batchId);
     } finally {
       if (classified != null) {
         classified.unpersist();

@@ -12,18 +12,18 @@ import org.apache.spark.sql.SparkSession;
  * query id and batch id in its snapshot summary (as Iceberg's own streaming sink does); a replayed
  * batch whose snapshot is already in the table's history is skipped.
  */
-final class IcebergAppend {
-  static final String QUERY_ID = "pipeline.query-id";
+public final class IcebergAppend {
+  public static final String QUERY_ID = "pipeline.query-id";
   static final String BATCH_ID = "pipeline.batch-id";
 
   private final String table;
 
-  IcebergAppend(String table) {
+  public IcebergAppend(String table) {
     this.table = table;
   }
 
   /** Returns true when this call committed, false when the batch was already in the table. */
-  boolean append(Dataset<Row> rows, String queryId, long batchId) {
+  public boolean append(Dataset<Row> rows, String queryId, long batchId) {
     if (committed(rows.sparkSession(), queryId, batchId)) {
       return false;
     }
@@ -51,7 +51,7 @@ final class IcebergAppend {
   }
 
   /** The newest batch of this query in the table's current lineage, or -1. */
-  long lastCommittedBatch(SparkSession spark, String queryId) {
+  public long lastCommittedBatch(SparkSession spark, String queryId) {
     Table iceberg = load(spark);
     Snapshot snapshot = iceberg.currentSnapshot();
     while (snapshot != null) {

@@ -1,6 +1,7 @@
 package io.webtraffic.sink;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.unix_millis;
@@ -31,28 +32,6 @@ import org.apache.spark.storage.StorageLevel;
  * window's end, every later event for it is late, so the table holds its final count.
  */
 public final class IcebergSink {
-  private static final String[] EVENT_COLUMNS = {
-    "dedup_key",
-    "event_time",
-    "url",
-    "referrer",
-    "host",
-    "ip",
-    "user_agent",
-    "ua_family",
-    "ua_major",
-    "device_family",
-    "os_family",
-    "headers",
-    "user_id",
-    "academy_id",
-    "event_id",
-    "payload",
-    "kafka_partition",
-    "kafka_offset",
-    "kafka_timestamp"
-  };
-
   private final IcebergSettings settings;
   private final TimeWindows tumbling;
   private final TimeWindows sliding;
@@ -189,15 +168,22 @@ public final class IcebergSink {
     return spark.table(settings.table(IcebergTables.EVENTS));
   }
 
-  static Dataset<Row> events(Dataset<Row> classified, String outcome, long batchId) {
-    Column[] columns = Arrays.stream(EVENT_COLUMNS).map(c -> col(c)).toArray(Column[]::new);
+  /**
+   * The event columns, then the promoted fields read from the raw payload: a value that does not
+   * convert to the field's type reads null there and stays in {@code payload}.
+   */
+  private Dataset<Row> events(Dataset<Row> classified, String outcome, long batchId) {
+    Stream<Column> fields = IcebergTables.EVENT_FIELDS.stream().map(c -> col(c));
+    Stream<Column> promoted =
+        settings.promotedFields().stream()
+            .map(f -> get_json_object(col("payload"), "$." + f.name()).cast(f.type()).as(f.name()));
     return classified
         .where(col("outcome").equalTo(outcome))
-        .select(columns)
+        .select(Stream.concat(fields, promoted).toArray(Column[]::new))
         .withColumn("batch_id", lit(batchId));
   }
 
-  private static Dataset<Row> lateEvents(Dataset<Row> classified, long batchId, long thresholdMs) {
+  private Dataset<Row> lateEvents(Dataset<Row> classified, long batchId, long thresholdMs) {
     return events(classified, Classify.LATE, batchId)
         .withColumn("watermark", timestamp_millis(lit(thresholdMs)))
         .withColumn("lateness_ms", lit(thresholdMs).minus(unix_millis(col("event_time"))));

@@ -1,13 +1,25 @@
 package io.webtraffic.sink;
 
+import io.webtraffic.config.InvalidConfigException;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import io.webtraffic.config.PipelineConfig.PromotedField;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.ReplaceSortOrder;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateProperties;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 
 /**
- * Creates the job's Iceberg tables if they are missing (idempotent, run at every start). Properties
- * suit many small streaming commits: fanout writes so no shuffle is needed before a write, metadata
- * files cleaned after commit, and retries for commits that race with maintenance.
+ * Creates the job's Iceberg tables if they are missing and keeps their layout current (idempotent,
+ * run at every start): time partitions, a sort order, properties for many small streaming commits
+ * (see {@link #properties}), and the columns of promoted fields.
  */
 public final class IcebergTables {
   public static final String EVENTS = "events";
@@ -64,14 +76,43 @@ public final class IcebergTables {
           "hits BIGINT NOT NULL",
           "batch_id BIGINT");
 
-  private static final String PROPERTIES =
-      "TBLPROPERTIES ("
-          + "'format-version'='2', "
-          + "'write.spark.fanout.enabled'='true', "
-          + "'write.distribution-mode'='none', "
-          + "'write.metadata.delete-after-commit.enabled'='true', "
-          + "'write.metadata.previous-versions-max'='100', "
-          + "'commit.retry.num-retries'='10')";
+  /**
+   * The event-time column each table is partitioned on: a partition whose time range the watermark
+   * has passed receives no more rows from the job (late events aside).
+   */
+  public static final Map<String, String> TIME_COLUMN =
+      Map.of(
+          EVENTS, "event_time",
+          LATE_EVENTS, "event_time",
+          DEAD_LETTERS, "kafka_timestamp",
+          HITS_BY_HOST, "window_start",
+          HITS_BY_HOST_REFERRER, "window_start",
+          HITS_BY_HOST_SLIDING, "window_start",
+          SESSIONS, "session_start",
+          COUNT_WINDOWS, "window_start");
+
+  /** The event fields the events and late-events tables hold, in their order. */
+  public static final List<String> EVENT_FIELDS =
+      List.of(
+          "dedup_key",
+          "event_time",
+          "url",
+          "referrer",
+          "host",
+          "ip",
+          "user_agent",
+          "ua_family",
+          "ua_major",
+          "device_family",
+          "os_family",
+          "headers",
+          "user_id",
+          "academy_id",
+          "event_id",
+          "payload",
+          "kafka_partition",
+          "kafka_offset",
+          "kafka_timestamp");
 
   private final IcebergSettings settings;
 
@@ -79,18 +120,53 @@ public final class IcebergTables {
     this.settings = settings;
   }
 
+  /** Columns of the events tables that a promoted field must not be named after. */
+  public static List<String> eventTableColumns() {
+    List<String> names = new ArrayList<>(EVENT_FIELDS);
+    names.addAll(List.of("batch_id", "watermark", "lateness_ms"));
+    return names;
+  }
+
+  /**
+   * Table properties for many small streaming commits, set on new and existing tables alike. The
+   * distribution mode is configurable: hash shuffles a batch's rows by partition so each partition
+   * gets one file per batch; none writes from every task with fanout writers (no shuffle, a file
+   * per task and partition).
+   */
+  Map<String, String> properties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("write.target-file-size-bytes", String.valueOf(settings.targetFileSizeBytes()));
+    p.put("write.distribution-mode", settings.writeDistribution());
+    p.put(
+        "write.spark.fanout.enabled", String.valueOf(settings.writeDistribution().equals("none")));
+    // Each batch writes a metadata file; keep the last 100 and delete older ones at commit.
+    p.put("write.metadata.delete-after-commit.enabled", "true");
+    p.put("write.metadata.previous-versions-max", "100");
+    // The job, maintain and reconcile commit to the same tables: a commit that loses the race
+    // re-applies itself on the new metadata instead of failing.
+    p.put("commit.retry.num-retries", "10");
+    p.put("commit.retry.min-wait-ms", "100");
+    p.put("commit.retry.max-wait-ms", "10000");
+    // Manifests merged as commits add them, so planning does not read one manifest per batch.
+    p.put("commit.manifest-merge.enabled", "true");
+    p.put("commit.manifest.min-count-to-merge", "50");
+    return p;
+  }
+
   public void createIfMissing(SparkSession spark) {
     String timePartition = settings.partitionBy().equals("day") ? "days" : "hours";
     spark.sql(
         "CREATE NAMESPACE IF NOT EXISTS " + settings.catalogName() + "." + settings.namespace());
-    create(spark, EVENTS, EVENT_COLUMNS, timePartition + "(event_time)");
+    create(spark, EVENTS, EVENT_COLUMNS, timePartition + "(event_time)", "host", "event_time");
     create(
         spark,
         LATE_EVENTS,
         EVENT_COLUMNS
             + ",\n  watermark TIMESTAMP COMMENT 'the watermark the event missed'"
             + ",\n  lateness_ms BIGINT COMMENT 'watermark minus event_time'",
-        "days(event_time)");
+        "days(event_time)",
+        "host",
+        "event_time");
     create(
         spark,
         DEAD_LETTERS,
@@ -104,8 +180,9 @@ public final class IcebergTables {
             "kafka_timestamp TIMESTAMP",
             "reason STRING",
             "batch_id BIGINT"),
-        "days(kafka_timestamp)");
-    create(spark, HITS_BY_HOST, HITS_BY_HOST_COLUMNS, "days(window_start)");
+        "days(kafka_timestamp)",
+        "kafka_timestamp");
+    create(spark, HITS_BY_HOST, HITS_BY_HOST_COLUMNS, "days(window_start)", "window_start", "host");
     create(
         spark,
         HITS_BY_HOST_REFERRER,
@@ -117,8 +194,16 @@ public final class IcebergTables {
             "referrer STRING",
             "hits BIGINT NOT NULL",
             "batch_id BIGINT"),
-        "days(window_start)");
-    create(spark, HITS_BY_HOST_SLIDING, HITS_BY_HOST_COLUMNS, "days(window_start)");
+        "days(window_start)",
+        "window_start",
+        "host");
+    create(
+        spark,
+        HITS_BY_HOST_SLIDING,
+        HITS_BY_HOST_COLUMNS,
+        "days(window_start)",
+        "window_start",
+        "host");
     create(
         spark,
         SESSIONS,
@@ -135,7 +220,8 @@ public final class IcebergTables {
             "device_family STRING",
             "os_family STRING",
             "batch_id BIGINT"),
-        "days(session_start)");
+        "days(session_start)",
+        "session_start");
     create(
         spark,
         COUNT_WINDOWS,
@@ -148,19 +234,80 @@ public final class IcebergTables {
             "events BIGINT NOT NULL",
             "closed_by STRING COMMENT 'count, or timeout when flushed short'",
             "batch_id BIGINT"),
-        "days(window_start)");
+        "days(window_start)",
+        "window_start");
+    for (String table : List.of(EVENTS, LATE_EVENTS)) {
+      addPromotedFields(spark, table);
+    }
   }
 
-  private void create(SparkSession spark, String table, String columns, String partitioning) {
+  private void create(
+      SparkSession spark, String table, String columns, String partitioning, String... sortedBy) {
+    String name = settings.table(table);
     spark.sql(
         "CREATE TABLE IF NOT EXISTS "
-            + settings.table(table)
+            + name
             + " (\n  "
             + columns
             + ")\n"
             + "USING iceberg PARTITIONED BY ("
             + partitioning
             + ")\n"
-            + PROPERTIES);
+            + "TBLPROPERTIES ('format-version'='2')");
+    Table iceberg = load(spark, name);
+    Map<String, String> changed = new LinkedHashMap<>(properties());
+    changed.entrySet().removeIf(e -> e.getValue().equals(iceberg.properties().get(e.getKey())));
+    if (!changed.isEmpty()) {
+      UpdateProperties update = iceberg.updateProperties();
+      changed.forEach(update::set);
+      update.commit();
+    }
+    // The order rows are written in and compacted to: files of one partition then hold disjoint
+    // host ranges, so a query on a host reads few files.
+    if (iceberg.sortOrder().isUnsorted() && sortedBy.length > 0) {
+      ReplaceSortOrder order = iceberg.replaceSortOrder();
+      for (String column : sortedBy) {
+        order.asc(column);
+      }
+      order.commit();
+    }
+  }
+
+  /**
+   * Adds a column per promoted field (metadata only: existing files are not rewritten, and their
+   * rows read null).
+   */
+  private void addPromotedFields(SparkSession spark, String table) {
+    String name = settings.table(table);
+    Table iceberg = load(spark, name);
+    for (PromotedField field : settings.promotedFields()) {
+      Types.NestedField existing = iceberg.schema().findField(field.name());
+      if (existing == null) {
+        spark.sql(
+            "ALTER TABLE "
+                + name
+                + " ADD COLUMN "
+                + field.name()
+                + " "
+                + field.type()
+                + " COMMENT 'promoted from the payload'");
+      } else if (!SparkSchemaUtil.convert(existing.type())
+          .sameType(DataType.fromDDL(field.type()))) {
+        throw new InvalidConfigException(
+            String.format(
+                "Cannot promote field %s as %s: %s already has it as %s; a column's type cannot"
+                    + " change on existing data (choose another name)",
+                field.name(), field.type(), name, SparkSchemaUtil.convert(existing.type()).sql()));
+      }
+    }
+  }
+
+  static Table load(SparkSession spark, String name) {
+    try {
+      return Spark3Util.loadIcebergTable(spark, name);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Cannot load Iceberg table " + name + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -91,8 +91,37 @@ class ConfigLoaderTest {
                 "Invalid pipeline.filter.bot-user-agent-pattern: '(unclosed' (not a valid Java regular"));
     assertEquals(
         "Invalid pipeline.iceberg.catalog-uri: '' (required when pipeline.iceberg.catalog-type is"
-            + " jdbc)",
-        error(Map.of(), Map.of("iceberg.catalog-type", "jdbc"), null));
+            + " rest: the REST catalog's URL)",
+        error(Map.of(), Map.of("iceberg.catalog-type", "rest"), null));
+    assertEquals(
+        "Invalid pipeline.iceberg.promoted-fields: 'campaign:text' (allowed: name:type with a"
+            + " lower-case name and type one of string, bigint, int, double, boolean, timestamp,"
+            + " e.g. campaign:string)",
+        error(Map.of(), Map.of("iceberg.promoted-fields", "campaign:text"), null));
+    assertEquals(
+        "Invalid pipeline.iceberg.promoted-fields: 'host:string' (the column host already exists"
+            + " in the events table)",
+        error(Map.of(), Map.of("iceberg.promoted-fields", "host:string"), null));
+    assertEquals(
+        "Invalid pipeline.maintenance.orphan-age: '10 minutes' (must be at least 1 hour: a younger"
+            + " unreferenced file may belong to a commit in progress)",
+        error(Map.of(), Map.of("maintenance.orphan-age", "10 minutes"), null));
+  }
+
+  @Test
+  void aJdbcCatalogDefaultsToThePostgresDatabaseAndPromotedFieldsParse() throws IOException {
+    PipelineConfig c =
+        load(
+            Map.of("PIPELINE_ICEBERG_PROMOTED_FIELDS", "campaign:string, score : double"),
+            Map.of(
+                "iceberg.catalog-type", "jdbc", "postgres.url", "jdbc:postgresql://db:5432/lake"),
+            null);
+    assertEquals("jdbc:postgresql://db:5432/lake", c.iceberg().catalogUri());
+    assertEquals(
+        List.of(
+            new PipelineConfig.PromotedField("campaign", "string"),
+            new PipelineConfig.PromotedField("score", "double")),
+        c.iceberg().promotedFields());
   }
 
   @Test

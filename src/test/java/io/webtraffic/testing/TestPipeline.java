@@ -55,7 +55,7 @@ public final class TestPipeline {
   }
 
   public String table(String table) {
-    return TestSpark.CATALOG + "." + name + "." + table;
+    return extra.getOrDefault("iceberg.catalog-name", TestSpark.CATALOG) + "." + name + "." + table;
   }
 
   public String pgTable(String table) {

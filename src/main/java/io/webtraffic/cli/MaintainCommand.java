@@ -1,0 +1,45 @@
+package io.webtraffic.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.job.SparkSessions;
+import io.webtraffic.maintain.Maintenance;
+import io.webtraffic.maintain.TableReport;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Iceberg housekeeping of the job's tables; safe beside the running job. */
+@Command(
+    name = "maintain",
+    mixinStandardHelpOptions = true,
+    description =
+        "Compact closed partitions, rewrite manifests, expire old snapshots and remove orphan"
+            + " files of every table of the job; safe while the job runs. Settings: maintenance.*")
+public final class MaintainCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--json", description = "Print the report as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PipelineConfig config = options.load();
+    SparkSession spark = SparkSessions.create(config);
+    try {
+      List<TableReport> reports = new Maintenance(config).run(spark);
+      if (json) {
+        System.out.println(
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reports));
+      } else {
+        reports.forEach(System.out::println);
+      }
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}
