@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       StatusCommand.class,
       RewindCommand.class,
+      DimensionsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PipelineCli implements Runnable {

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.webtraffic.config.PipelineConfig.EnrichmentSettings;
 import io.webtraffic.config.PipelineConfig.FaultInjectionSettings;
 import io.webtraffic.config.PipelineConfig.FilterRules;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
@@ -290,7 +291,8 @@ public final class ConfigLoader {
         iceberg,
         postgres,
         spark,
-        faultInjection(c, spark));
+        faultInjection(c, spark),
+        new EnrichmentSettings(positive(c, "enrichment.refresh-interval")));
   }
 
   private static FaultInjectionSettings faultInjection(Config c, SparkSettings spark) {

@@ -21,7 +21,8 @@ public record PipelineConfig(
     IcebergSettings iceberg,
     PostgresSettings postgres,
     SparkSettings spark,
-    FaultInjectionSettings faultInjection) {
+    FaultInjectionSettings faultInjection,
+    EnrichmentSettings enrichment) {
 
   /** The same job starting elsewhere in the topic (for a new checkpoint prepared by rewind). */
   public PipelineConfig withStartingPosition(StartingPosition position) {
@@ -47,7 +48,8 @@ public record PipelineConfig(
         iceberg,
         postgres,
         spark,
-        faultInjection);
+        faultInjection,
+        enrichment);
   }
 
   /** Where events come from. SASL credentials come from the environment only. */
@@ -123,6 +125,9 @@ public record PipelineConfig(
    * batch. Empty when off.
    */
   public record FaultInjectionSettings(Optional<String> haltAt, long batch) {}
+
+  /** Side inputs: the dimension tables are read again every {@code refreshInterval}. */
+  public record EnrichmentSettings(Duration refreshInterval) {}
 
   /** A value that must not be printed or logged. */
   public record Secret(String value) {

@@ -50,7 +50,13 @@ public final class IcebergSink {
     "payload",
     "kafka_partition",
     "kafka_offset",
-    "kafka_timestamp"
+    "kafka_timestamp",
+    "country",
+    "state",
+    "city",
+    "site_name",
+    "owner",
+    "environment"
   };
 
   private final IcebergSettings settings;

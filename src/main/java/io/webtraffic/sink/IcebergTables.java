@@ -2,6 +2,7 @@ package io.webtraffic.sink;
 
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -55,6 +56,22 @@ public final class IcebergTables {
           "kafka_timestamp TIMESTAMP",
           "batch_id BIGINT");
 
+  /** From the side inputs; last in each table, so that old tables gain them in the same place. */
+  static final List<String> GEO_COLUMNS =
+      List.of(
+          "country STRING COMMENT 'from the IP-range dimension; unknown when not covered'",
+          "state STRING",
+          "city STRING");
+
+  static final List<String> SITE_COLUMNS =
+      List.of(
+          "site_name STRING COMMENT 'from the host dimension; unknown for an unknown host'",
+          "owner STRING",
+          "environment STRING");
+
+  private static final List<String> ENRICHED_COLUMNS =
+      java.util.stream.Stream.concat(GEO_COLUMNS.stream(), SITE_COLUMNS.stream()).toList();
+
   private static final String HITS_BY_HOST_COLUMNS =
       String.join(
           ",\n  ",
@@ -84,6 +101,7 @@ public final class IcebergTables {
     spark.sql(
         "CREATE NAMESPACE IF NOT EXISTS " + settings.catalogName() + "." + settings.namespace());
     create(spark, EVENTS, EVENT_COLUMNS, timePartition + "(event_time)");
+    addMissing(spark, EVENTS, ENRICHED_COLUMNS);
     create(
         spark,
         LATE_EVENTS,
@@ -91,6 +109,7 @@ public final class IcebergTables {
             + ",\n  watermark TIMESTAMP COMMENT 'the watermark the event missed'"
             + ",\n  lateness_ms BIGINT COMMENT 'watermark minus event_time'",
         "days(event_time)");
+    addMissing(spark, LATE_EVENTS, ENRICHED_COLUMNS);
     create(
         spark,
         DEAD_LETTERS,
@@ -136,6 +155,7 @@ public final class IcebergTables {
             "os_family STRING",
             "batch_id BIGINT"),
         "days(session_start)");
+    addMissing(spark, SESSIONS, GEO_COLUMNS);
     create(
         spark,
         COUNT_WINDOWS,
@@ -149,6 +169,24 @@ public final class IcebergTables {
             "closed_by STRING COMMENT 'count, or timeout when flushed short'",
             "batch_id BIGINT"),
         "days(window_start)");
+  }
+
+  /**
+   * Adds the columns a table created by an older version lacks (new tables get them the same way,
+   * right after creation), so an existing warehouse keeps working: old rows read them as null.
+   */
+  private void addMissing(SparkSession spark, String table, List<String> columns) {
+    Set<String> existing = Set.of(spark.table(settings.table(table)).columns());
+    List<String> missing =
+        columns.stream().filter(c -> !existing.contains(c.substring(0, c.indexOf(' ')))).toList();
+    if (!missing.isEmpty()) {
+      spark.sql(
+          "ALTER TABLE "
+              + settings.table(table)
+              + " ADD COLUMNS (\n  "
+              + String.join(",\n  ", missing)
+              + ")");
+    }
   }
 
   private void create(SparkSession spark, String table, String columns, String partitioning) {
