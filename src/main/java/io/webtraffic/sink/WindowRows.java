@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -36,12 +36,13 @@ public record WindowRows(
     for (String field : GEO_COLUMNS) {
       sessionSchema = sessionSchema.add(field, DataTypes.StringType, false);
     }
+    StructType schema = sessionSchema;
     List<Row> enriched =
-        sessions.collectAsList().stream().map(r -> withGeo(r, dimensions)).toList();
+        sessions.collectAsList().stream().map(r -> withGeo(r, schema, dimensions)).toList();
     return new WindowRows(enriched, sessionSchema, counts.collectAsList(), counts.schema());
   }
 
-  private static Row withGeo(Row session, Dimensions dimensions) {
+  private static Row withGeo(Row session, StructType schema, Dimensions dimensions) {
     Geo geo = dimensions.geo(session.getAs("ip"));
     Object[] values = new Object[session.size() + GEO_COLUMNS.size()];
     for (int i = 0; i < session.size(); i++) {
@@ -50,7 +51,7 @@ public record WindowRows(
     values[session.size()] = geo.country();
     values[session.size() + 1] = geo.state();
     values[session.size() + 2] = geo.city();
-    return RowFactory.create(values);
+    return new GenericRowWithSchema(values, schema);
   }
 
   /** Sessions that became final in this batch: the only ones Iceberg receives. */
