@@ -34,6 +34,51 @@ public record IpAddress(long hi, long lo) implements Comparable<IpAddress>, Seri
     return byHi != 0 ? byHi : Long.compareUnsigned(lo, other.lo);
   }
 
+  /** The address as text: dotted for IPv4, else RFC 5952 (lower case, longest zero run as ::). */
+  @Override
+  public String toString() {
+    if (hi == 0 && (lo >>> 32) == 0xffff) {
+      return (lo >>> 24 & 0xff)
+          + "."
+          + (lo >>> 16 & 0xff)
+          + "."
+          + (lo >>> 8 & 0xff)
+          + "."
+          + (lo & 0xff);
+    }
+    int[] g = new int[8];
+    for (int i = 0; i < 4; i++) {
+      g[i] = (int) (hi >>> (48 - 16 * i) & 0xffff);
+      g[i + 4] = (int) (lo >>> (48 - 16 * i) & 0xffff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append(i == 0 ? "::" : ":");
+        i += bestLength - 1;
+        continue;
+      }
+      out.append(Integer.toHexString(g[i]));
+      if (i < 7) {
+        out.append(':');
+      }
+    }
+    return out.toString();
+  }
+
   /** Four dotted decimal parts of 0-255 without leading zeros (which some read as octal). */
   private static long ipv4(String text) {
     String[] parts = text.split("\\.", -1);

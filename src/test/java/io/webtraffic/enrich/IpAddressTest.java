@@ -73,6 +73,25 @@ class IpAddressTest {
     assertEquals(Optional.empty(), IpAddress.parse(text));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "192.0.2.1",
+        "0.0.0.0",
+        "::",
+        "::1",
+        "1::",
+        "2001:db8::1",
+        "2001:db8:1000::",
+        "2001:db8:0:1::1",
+        "2001:db8::1:0:0:1",
+        "1:2:3:4:5:6:7:0",
+        "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+      })
+  void printsCanonicalText(String canonical) {
+    assertEquals(canonical, IpAddress.parse(canonical).orElseThrow().toString());
+  }
+
   @org.junit.jupiter.api.Test
   void ordersIpv4BelowTheRestOfIpv6AndUnsigned() {
     IpAddress v4 = IpAddress.parse("255.255.255.255").orElseThrow();

@@ -83,10 +83,8 @@ class IpRangesTest {
                         range("192.0.2.0", "192.0.2.63", PARIS),
                         range("192.0.2.63", "192.0.2.100", BERLIN))));
     assertEquals(
-        "Invalid IP range "
-            + range("192.0.2.63", "192.0.2.100", BERLIN)
-            + ": it overlaps "
-            + range("192.0.2.0", "192.0.2.63", PARIS),
+        "Invalid IP range 192.0.2.63 - 192.0.2.100 (Germany, Berlin, Berlin): it overlaps"
+            + " 192.0.2.0 - 192.0.2.63 (France, Île-de-France, Paris)",
         overlap.getMessage());
     assertThrows(
         IllegalArgumentException.class,
