@@ -165,6 +165,13 @@ public final class PostgresSink {
               + s
               + ".sessions ADD COLUMN IF NOT EXISTS country text,"
               + " ADD COLUMN IF NOT EXISTS state text, ADD COLUMN IF NOT EXISTS city text");
+      st.execute(
+          "ALTER TABLE "
+              + s
+              + ".processed_events ADD COLUMN IF NOT EXISTS country text,"
+              + " ADD COLUMN IF NOT EXISTS state text, ADD COLUMN IF NOT EXISTS city text,"
+              + " ADD COLUMN IF NOT EXISTS site_name text, ADD COLUMN IF NOT EXISTS owner text,"
+              + " ADD COLUMN IF NOT EXISTS environment text");
       DimensionTables.create(st, s);
     } catch (SQLException e) {
       throw new IllegalStateException(
@@ -486,7 +493,13 @@ public final class PostgresSink {
                 r.getAs("academy_id"),
                 r.getAs("kafka_partition"),
                 r.getAs("kafka_offset"),
-                batchId));
+                batchId,
+                r.getAs("country"),
+                r.getAs("state"),
+                r.getAs("city"),
+                r.getAs("site_name"),
+                r.getAs("owner"),
+                r.getAs("environment")));
     try (Statement st = c.createStatement()) {
       st.executeUpdate(
           "INSERT INTO "
@@ -498,7 +511,9 @@ public final class PostgresSink {
               + " device_family = EXCLUDED.device_family, os_family = EXCLUDED.os_family,"
               + " user_id = EXCLUDED.user_id, academy_id = EXCLUDED.academy_id,"
               + " kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset,"
-              + " batch_id = EXCLUDED.batch_id");
+              + " batch_id = EXCLUDED.batch_id, country = EXCLUDED.country,"
+              + " state = EXCLUDED.state, city = EXCLUDED.city, site_name = EXCLUDED.site_name,"
+              + " owner = EXCLUDED.owner, environment = EXCLUDED.environment");
     }
   }
 

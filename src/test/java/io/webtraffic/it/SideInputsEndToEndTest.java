@@ -63,7 +63,13 @@ class SideInputsEndToEndTest {
             "side_inputs",
             SharedStack.endpoints(),
             workDir,
-            Map.of("trigger", "500 milliseconds", "enrichment.refresh-interval", "2 seconds"));
+            Map.of(
+                "trigger",
+                "500 milliseconds",
+                "enrichment.refresh-interval",
+                "2 seconds",
+                "postgres.upsert-events",
+                "true"));
     SharedStack.kafka().createTopic(pipeline.topic(), 2);
     new PostgresSink(pipeline.config().postgres(), "side_inputs").createTablesIfMissing();
     try (Connection c = pipeline.postgres()) {
@@ -116,7 +122,7 @@ class SideInputsEndToEndTest {
     String academyA = "Example Academy team-a production";
     String academyB = "Example Academy team-b production";
     String unknownSite = "unknown unknown unknown";
-    assertEquals(
+    List<String> expected =
         List.of(
             "/1-first " + paris + " " + academyA,
             "/1-last " + paris + " " + academyA,
@@ -127,7 +133,9 @@ class SideInputsEndToEndTest {
             "/1-v6-last Japan Tokyo Tokyo " + academyA,
             "/2-first " + lyon + " " + academyB,
             "/2-one-past " + unknownGeo + " " + academyB,
-            "/2-unknown-host " + lyon + " " + unknownSite),
+            "/2-unknown-host " + lyon + " " + unknownSite);
+    assertEquals(
+        expected,
         lines(
             TestSpark.session()
                 .sql(
@@ -140,6 +148,14 @@ class SideInputsEndToEndTest {
     // Sessions carry the geography of their ip as of their last change.
     try (Connection c = pipeline.postgres();
         Statement st = c.createStatement()) {
+      assertEquals(
+          expected,
+          rows(
+              st,
+              "SELECT url, country, state, city, site_name, owner, environment FROM "
+                  + pipeline.pgTable("processed_events")
+                  + " ORDER BY url"),
+          "PostgreSQL processed_events: the same values");
       assertEquals(
           List.of(
               "192.0.2.0 www " + lyon + " 2",
