@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       RewindCommand.class,
       MaintainCommand.class,
       ReconcileCommand.class,
+      DimensionsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PipelineCli implements Runnable {

@@ -45,6 +45,20 @@ public final class ReportCommand implements Callable<Integer> {
                 : "(no table)";
         System.out.printf("  %-45s %12s rows%n", name, rows);
       }
+      String events = config.iceberg().table(IcebergTables.EVENTS);
+      if (spark.catalog().tableExists(events)) {
+        System.out.println("Events per country and site (Iceberg, side inputs), top 8:");
+        for (Row r :
+            spark
+                .sql(
+                    "SELECT country, site_name, count(*) AS n FROM "
+                        + events
+                        + " GROUP BY country, site_name ORDER BY n DESC, country, site_name"
+                        + " LIMIT 8")
+                .collectAsList()) {
+          System.out.printf("  %-22s %-35s %12d%n", r.getString(0), r.getString(1), r.getLong(2));
+        }
+      }
       String sessions = config.iceberg().table(IcebergTables.SESSIONS);
       if (spark.catalog().tableExists(sessions)) {
         System.out.println(

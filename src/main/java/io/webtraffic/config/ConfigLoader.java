@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.webtraffic.config.PipelineConfig.EnrichmentSettings;
 import io.webtraffic.config.PipelineConfig.FaultInjectionSettings;
 import io.webtraffic.config.PipelineConfig.FilterRules;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
@@ -280,7 +281,8 @@ public final class ConfigLoader {
         postgres,
         spark,
         faultInjection(c, spark),
-        maintenance(c));
+        maintenance(c),
+        new EnrichmentSettings(positive(c, "enrichment.refresh-interval")));
   }
 
   private IcebergSettings iceberg(Config c, String postgresUrl) {

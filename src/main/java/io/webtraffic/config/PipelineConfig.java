@@ -22,7 +22,8 @@ public record PipelineConfig(
     PostgresSettings postgres,
     SparkSettings spark,
     FaultInjectionSettings faultInjection,
-    MaintenanceSettings maintenance) {
+    MaintenanceSettings maintenance,
+    EnrichmentSettings enrichment) {
 
   /** The same job starting elsewhere in the topic (for a new checkpoint prepared by rewind). */
   public PipelineConfig withStartingPosition(StartingPosition position) {
@@ -49,7 +50,8 @@ public record PipelineConfig(
         postgres,
         spark,
         faultInjection,
-        maintenance);
+        maintenance,
+        enrichment);
   }
 
   /** Where events come from. SASL credentials come from the environment only. */
@@ -155,6 +157,9 @@ public record PipelineConfig(
    * batch. Empty when off.
    */
   public record FaultInjectionSettings(Optional<String> haltAt, long batch) {}
+
+  /** Side inputs: the dimension tables are read again every {@code refreshInterval}. */
+  public record EnrichmentSettings(Duration refreshInterval) {}
 
   /** A value that must not be printed or logged. */
   public record Secret(String value) {

@@ -3,6 +3,7 @@ package io.webtraffic.job;
 import static org.apache.spark.sql.functions.col;
 
 import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.enrich.SideInputs;
 import io.webtraffic.maintain.Housekeeping;
 import io.webtraffic.sink.BatchCommitter;
 import io.webtraffic.sink.IcebergSink;
@@ -52,6 +53,11 @@ public final class PipelineJob {
     new IcebergTables(config.iceberg()).createIfMissing(spark);
     PostgresSink postgres = new PostgresSink(config.postgres(), config.jobName());
     postgres.createTablesIfMissing();
+    // The dimensions are loaded now, so that unreadable tables stop the job before it starts.
+    SideInputs sideInputs =
+        SideInputs.fromPostgres(
+            config.postgres(), config.jobName(), config.enrichment().refreshInterval());
+    sideInputs.forBatch(spark, -1);
     TimeWindows tumbling = TimeWindows.tumbling(config.windows().tumblingSize());
     TimeWindows sliding =
         TimeWindows.sliding(config.windows().slidingSize(), config.windows().slidingSlide());
@@ -63,6 +69,7 @@ public final class PipelineJob {
             tumbling,
             sliding,
             config.postgres().upsertEvents(),
+            sideInputs,
             reports,
             Housekeeping.of(config));
     return new PipelineJob(config, new KafkaSource(config.kafka()), committer, postgres);

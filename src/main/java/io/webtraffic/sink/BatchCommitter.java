@@ -2,6 +2,9 @@ package io.webtraffic.sink;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.webtraffic.enrich.Dimensions;
+import io.webtraffic.enrich.Enrich;
+import io.webtraffic.enrich.SideInputs;
 import io.webtraffic.ops.FaultInjection;
 import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.transform.Classify;
@@ -13,6 +16,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,6 +41,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
   private final boolean upsertEvents;
   private final Consumer<BatchReport> reports;
   private final BiConsumer<SparkSession, Long> afterBatch;
+  private final SideInputs sideInputs;
 
   public BatchCommitter(
       String checkpointLocation,
@@ -45,6 +50,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       TimeWindows tumbling,
       TimeWindows sliding,
       boolean upsertEvents,
+      SideInputs sideInputs,
       Consumer<BatchReport> reports,
       BiConsumer<SparkSession, Long> afterBatch) {
     this.checkpointLocation = checkpointLocation;
@@ -55,6 +61,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
     this.upsertEvents = upsertEvents;
     this.reports = reports;
     this.afterBatch = afterBatch;
+    this.sideInputs = sideInputs;
   }
 
   /** One line of progress: what a batch read and where it went. */
@@ -105,6 +112,9 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       throw new IllegalStateException("Cannot commit batch " + batchId + ": no streaming query id");
     }
     Watermarks watermarks = Watermarks.forBatch(spark, checkpointLocation, batchId);
+    // The side inputs of this batch: reloaded and re-broadcast here once the refresh interval has
+    // passed, so every batch's plan (built anew by foreachBatch) reads the current version.
+    Broadcast<Dimensions> dimensions = sideInputs.forBatch(spark, batchId);
     batch.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> classified = null;
     try {
@@ -113,7 +123,9 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
               .where(col(StatefulWindows.ROW_KIND).isNull())
               .drop(StatefulWindows.OUTPUT.fieldNames());
       classified =
-          Classify.apply(input, StatefulWindows.kept(batch), watermarks.lateThresholdMs())
+          Enrich.apply(
+                  Classify.apply(input, StatefulWindows.kept(batch), watermarks.lateThresholdMs()),
+                  dimensions)
               .persist(StorageLevel.MEMORY_AND_DISK());
       BatchCounts counts = BatchCounts.of(classified);
       if (counts.keptButLate() > 0) {
@@ -127,7 +139,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
                 + " passed Spark's deduplication; the job's watermark model is wrong");
       }
 
-      WindowRows windows = WindowRows.of(batch);
+      WindowRows windows = WindowRows.of(batch, dimensions.value());
       FaultInjection.at(FaultPoint.BEFORE_SINKS, batchId);
       IcebergSink.Written written =
           iceberg.commit(classified, counts, windows, queryId, batchId, watermarks);
@@ -144,6 +156,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
               batchId,
               counts,
               watermarks,
+              dimensions.value().version(),
               new PostgresSink.BatchRows(
                   hostWindows, referrerWindows, slidingWindows, windows, eventRows));
 

@@ -173,7 +173,9 @@ public final class IcebergSink {
    * convert to the field's type reads null there and stays in {@code payload}.
    */
   private Dataset<Row> events(Dataset<Row> classified, String outcome, long batchId) {
-    Stream<Column> fields = IcebergTables.EVENT_FIELDS.stream().map(c -> col(c));
+    Stream<Column> fields =
+        Stream.concat(IcebergTables.EVENT_FIELDS.stream(), IcebergTables.ENRICHED_FIELDS.stream())
+            .map(c -> col(c));
     Stream<Column> promoted =
         settings.promotedFields().stream()
             .map(f -> get_json_object(col("payload"), "$." + f.name()).cast(f.type()).as(f.name()));

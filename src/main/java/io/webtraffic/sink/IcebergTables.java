@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.ReplaceSortOrder;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateProperties;
@@ -67,6 +68,22 @@ public final class IcebergTables {
           "kafka_timestamp TIMESTAMP",
           "batch_id BIGINT");
 
+  /** From the side inputs; last in each table, so that old tables gain them in the same place. */
+  static final List<String> GEO_COLUMNS =
+      List.of(
+          "country STRING COMMENT 'from the IP-range dimension; unknown when not covered'",
+          "state STRING",
+          "city STRING");
+
+  static final List<String> SITE_COLUMNS =
+      List.of(
+          "site_name STRING COMMENT 'from the host dimension; unknown for an unknown host'",
+          "owner STRING",
+          "environment STRING");
+
+  private static final List<String> ENRICHED_COLUMNS =
+      java.util.stream.Stream.concat(GEO_COLUMNS.stream(), SITE_COLUMNS.stream()).toList();
+
   private static final String HITS_BY_HOST_COLUMNS =
       String.join(
           ",\n  ",
@@ -120,9 +137,14 @@ public final class IcebergTables {
     this.settings = settings;
   }
 
+  /** The side-input columns the events and late-events tables hold after the event fields. */
+  public static final List<String> ENRICHED_FIELDS =
+      ENRICHED_COLUMNS.stream().map(c -> c.substring(0, c.indexOf(' '))).toList();
+
   /** Columns of the events tables that a promoted field must not be named after. */
   public static List<String> eventTableColumns() {
     List<String> names = new ArrayList<>(EVENT_FIELDS);
+    names.addAll(ENRICHED_FIELDS);
     names.addAll(List.of("batch_id", "watermark", "lateness_ms"));
     return names;
   }
@@ -158,6 +180,7 @@ public final class IcebergTables {
     spark.sql(
         "CREATE NAMESPACE IF NOT EXISTS " + settings.catalogName() + "." + settings.namespace());
     create(spark, EVENTS, EVENT_COLUMNS, timePartition + "(event_time)", "host", "event_time");
+    addMissing(spark, EVENTS, ENRICHED_COLUMNS);
     create(
         spark,
         LATE_EVENTS,
@@ -167,6 +190,7 @@ public final class IcebergTables {
         "days(event_time)",
         "host",
         "event_time");
+    addMissing(spark, LATE_EVENTS, ENRICHED_COLUMNS);
     create(
         spark,
         DEAD_LETTERS,
@@ -222,6 +246,7 @@ public final class IcebergTables {
             "batch_id BIGINT"),
         "days(session_start)",
         "session_start");
+    addMissing(spark, SESSIONS, GEO_COLUMNS);
     create(
         spark,
         COUNT_WINDOWS,
@@ -238,6 +263,24 @@ public final class IcebergTables {
         "window_start");
     for (String table : List.of(EVENTS, LATE_EVENTS)) {
       addPromotedFields(spark, table);
+    }
+  }
+
+  /**
+   * Adds the columns a table created by an older version lacks (new tables get them the same way,
+   * right after creation), so an existing warehouse keeps working: old rows read them as null.
+   */
+  private void addMissing(SparkSession spark, String table, List<String> columns) {
+    Set<String> existing = Set.of(spark.table(settings.table(table)).columns());
+    List<String> missing =
+        columns.stream().filter(c -> !existing.contains(c.substring(0, c.indexOf(' ')))).toList();
+    if (!missing.isEmpty()) {
+      spark.sql(
+          "ALTER TABLE "
+              + settings.table(table)
+              + " ADD COLUMNS (\n  "
+              + String.join(",\n  ", missing)
+              + ")");
     }
   }
 

@@ -5,6 +5,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
+import io.webtraffic.enrich.DimensionTables;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -150,6 +151,28 @@ public final class PostgresSink {
               + ".pipeline_batches.spark_dropped_by_watermark IS"
               + " 'rows Spark''s stateful operators dropped behind the watermark, from the query"
               + " progress; equals late'");
+      st.execute(
+          "ALTER TABLE "
+              + s
+              + ".pipeline_batches ADD COLUMN IF NOT EXISTS dimensions_version text");
+      st.execute(
+          "COMMENT ON COLUMN "
+              + s
+              + ".pipeline_batches.dimensions_version IS"
+              + " 'the side inputs (ip_ranges, sites) that enriched the batch: a hash of their rows'");
+      st.execute(
+          "ALTER TABLE "
+              + s
+              + ".sessions ADD COLUMN IF NOT EXISTS country text,"
+              + " ADD COLUMN IF NOT EXISTS state text, ADD COLUMN IF NOT EXISTS city text");
+      st.execute(
+          "ALTER TABLE "
+              + s
+              + ".processed_events ADD COLUMN IF NOT EXISTS country text,"
+              + " ADD COLUMN IF NOT EXISTS state text, ADD COLUMN IF NOT EXISTS city text,"
+              + " ADD COLUMN IF NOT EXISTS site_name text, ADD COLUMN IF NOT EXISTS owner text,"
+              + " ADD COLUMN IF NOT EXISTS environment text");
+      DimensionTables.create(st, s);
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot create PostgreSQL tables in schema "
@@ -168,7 +191,12 @@ public final class PostgresSink {
    * Returns false when the ledger shows the batch was committed before.
    */
   public boolean commit(
-      String queryId, long batchId, BatchCounts counts, Watermarks watermarks, BatchRows rows) {
+      String queryId,
+      long batchId,
+      BatchCounts counts,
+      Watermarks watermarks,
+      String dimensionsVersion,
+      BatchRows rows) {
     RetryPolicy<Boolean> retries =
         RetryPolicy.<Boolean>builder()
             .handleIf(PostgresSink::isUnavailable)
@@ -191,7 +219,7 @@ public final class PostgresSink {
             .build();
     try {
       return Failsafe.with(retries)
-          .get(() -> commitOnce(queryId, batchId, counts, watermarks, rows));
+          .get(() -> commitOnce(queryId, batchId, counts, watermarks, dimensionsVersion, rows));
     } catch (FailsafeException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(
@@ -222,7 +250,12 @@ public final class PostgresSink {
   }
 
   private boolean commitOnce(
-      String queryId, long batchId, BatchCounts counts, Watermarks watermarks, BatchRows rows)
+      String queryId,
+      long batchId,
+      BatchCounts counts,
+      Watermarks watermarks,
+      String dimensionsVersion,
+      BatchRows rows)
       throws SQLException, IOException {
     String s = settings.schema();
     try (Connection c = connect()) {
@@ -242,8 +275,9 @@ public final class PostgresSink {
                     + s
                     + ".pipeline_batches"
                     + " (query_id, batch_id, job_name, records_read, events, duplicates, late, dead_lettered,"
-                    + " filtered, dead_by_reason, filtered_by_reason, late_threshold, watermark)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
+                    + " filtered, dead_by_reason, filtered_by_reason, late_threshold, watermark,"
+                    + " dimensions_version)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)")) {
           ps.setString(1, queryId);
           ps.setLong(2, batchId);
           ps.setString(3, jobName);
@@ -257,6 +291,7 @@ public final class PostgresSink {
           ps.setString(11, json(counts.filteredByReason()));
           ps.setTimestamp(12, new Timestamp(watermarks.lateThresholdMs()));
           ps.setTimestamp(13, new Timestamp(watermarks.currentMs()));
+          ps.setString(14, dimensionsVersion);
           ps.executeUpdate();
         }
         try (PreparedStatement ps =
@@ -336,7 +371,7 @@ public final class PostgresSink {
           "CREATE TEMP TABLE stage_sessions (session_id text, ip text, host text,"
               + " session_start timestamptz, session_end timestamptz, events bigint,"
               + " distinct_urls bigint, ua_family text, device_family text, os_family text,"
-              + " status text) ON COMMIT DROP");
+              + " status text, country text, state text, city text) ON COMMIT DROP");
       st.execute(
           "CREATE TEMP TABLE stage_count_windows (window_id text, window_key text,"
               + " window_start timestamptz, window_end timestamptz, events bigint, closed_by text)"
@@ -377,16 +412,20 @@ public final class PostgresSink {
       st.executeUpdate(
           "INSERT INTO "
               + s
-              + ".sessions SELECT session_id, ip, host, session_start, session_end, events,"
+              + ".sessions (session_id, ip, host, session_start, session_end, events,"
+              + " distinct_urls, ua_family, device_family, os_family, status, last_batch_id,"
+              + " country, state, city)"
+              + " SELECT session_id, ip, host, session_start, session_end, events,"
               + " distinct_urls, ua_family, device_family, os_family, status, "
               + batchId
-              + " FROM stage_sessions WHERE status <> '"
+              + ", country, state, city FROM stage_sessions WHERE status <> '"
               + WindowRows.MERGED
               + "' ON CONFLICT (session_id) DO UPDATE SET session_start = EXCLUDED.session_start,"
               + " session_end = EXCLUDED.session_end, events = EXCLUDED.events,"
               + " distinct_urls = EXCLUDED.distinct_urls, ua_family = EXCLUDED.ua_family,"
               + " device_family = EXCLUDED.device_family, os_family = EXCLUDED.os_family,"
-              + " status = EXCLUDED.status, last_batch_id = EXCLUDED.last_batch_id");
+              + " status = EXCLUDED.status, last_batch_id = EXCLUDED.last_batch_id,"
+              + " country = EXCLUDED.country, state = EXCLUDED.state, city = EXCLUDED.city");
       // Count windows are final when emitted: insert (replace keeps a replay harmless).
       st.executeUpdate(
           "INSERT INTO "
@@ -454,7 +493,13 @@ public final class PostgresSink {
                 r.getAs("academy_id"),
                 r.getAs("kafka_partition"),
                 r.getAs("kafka_offset"),
-                batchId));
+                batchId,
+                r.getAs("country"),
+                r.getAs("state"),
+                r.getAs("city"),
+                r.getAs("site_name"),
+                r.getAs("owner"),
+                r.getAs("environment")));
     try (Statement st = c.createStatement()) {
       st.executeUpdate(
           "INSERT INTO "
@@ -466,7 +511,9 @@ public final class PostgresSink {
               + " device_family = EXCLUDED.device_family, os_family = EXCLUDED.os_family,"
               + " user_id = EXCLUDED.user_id, academy_id = EXCLUDED.academy_id,"
               + " kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset,"
-              + " batch_id = EXCLUDED.batch_id");
+              + " batch_id = EXCLUDED.batch_id, country = EXCLUDED.country,"
+              + " state = EXCLUDED.state, city = EXCLUDED.city, site_name = EXCLUDED.site_name,"
+              + " owner = EXCLUDED.owner, environment = EXCLUDED.environment");
     }
   }
 

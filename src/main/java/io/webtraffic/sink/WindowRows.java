@@ -1,11 +1,15 @@
 package io.webtraffic.sink;
 
+import io.webtraffic.enrich.Dimensions;
+import io.webtraffic.enrich.Geo;
 import io.webtraffic.window.Sessions;
 import io.webtraffic.window.StatefulWindows;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -18,11 +22,36 @@ public record WindowRows(
   static final String CLOSED = Sessions.Status.CLOSED.name().toLowerCase(Locale.ROOT);
   static final String MERGED = Sessions.Status.MERGED.name().toLowerCase(Locale.ROOT);
 
-  static WindowRows of(Dataset<Row> batch) {
+  /** Added to every session row, after its status. */
+  static final List<String> GEO_COLUMNS = List.of("country", "state", "city");
+
+  /**
+   * Collects the batch's window rows; each session gets the country, state and city of its ip
+   * (every event of a session has the same ip), looked up here on the driver.
+   */
+  static WindowRows of(Dataset<Row> batch, Dimensions dimensions) {
     Dataset<Row> sessions = StatefulWindows.sessions(batch);
     Dataset<Row> counts = StatefulWindows.countWindows(batch);
-    return new WindowRows(
-        sessions.collectAsList(), sessions.schema(), counts.collectAsList(), counts.schema());
+    StructType sessionSchema = sessions.schema();
+    for (String field : GEO_COLUMNS) {
+      sessionSchema = sessionSchema.add(field, DataTypes.StringType, false);
+    }
+    StructType schema = sessionSchema;
+    List<Row> enriched =
+        sessions.collectAsList().stream().map(r -> withGeo(r, schema, dimensions)).toList();
+    return new WindowRows(enriched, sessionSchema, counts.collectAsList(), counts.schema());
+  }
+
+  private static Row withGeo(Row session, StructType schema, Dimensions dimensions) {
+    Geo geo = dimensions.geo(session.getAs("ip"));
+    Object[] values = new Object[session.size() + GEO_COLUMNS.size()];
+    for (int i = 0; i < session.size(); i++) {
+      values[i] = session.get(i);
+    }
+    values[session.size()] = geo.country();
+    values[session.size() + 1] = geo.state();
+    values[session.size() + 2] = geo.city();
+    return new GenericRowWithSchema(values, schema);
   }
 
   /** Sessions that became final in this batch: the only ones Iceberg receives. */

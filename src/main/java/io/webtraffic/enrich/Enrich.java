@@ -1,0 +1,70 @@
+package io.webtraffic.enrich;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Adds the side-input columns to every row: country, state, city from {@code ip}, and site name,
+ * owner, environment from {@code host}. The lookup reads the broadcast it is given, on the
+ * executors, by binary search: no network call per row. Never null: an unknown or malformed
+ * address, or an unknown host, gives "unknown".
+ */
+public final class Enrich {
+  /** The columns added, in table order. */
+  public static final List<String> COLUMNS =
+      List.of("country", "state", "city", "site_name", "owner", "environment");
+
+  private static final StructType GEO =
+      new StructType()
+          .add("country", DataTypes.StringType, false)
+          .add("state", DataTypes.StringType, false)
+          .add("city", DataTypes.StringType, false);
+  private static final StructType SITE =
+      new StructType()
+          .add("site_name", DataTypes.StringType, false)
+          .add("owner", DataTypes.StringType, false)
+          .add("environment", DataTypes.StringType, false);
+
+  private Enrich() {}
+
+  public static Dataset<Row> apply(Dataset<Row> rows, Broadcast<Dimensions> dimensions) {
+    UserDefinedFunction geo =
+        udf(
+                (UDF1<String, Row>)
+                    ip -> {
+                      Geo g = dimensions.value().geo(ip);
+                      return RowFactory.create(g.country(), g.state(), g.city());
+                    },
+                GEO)
+            .asNonNullable();
+    UserDefinedFunction site =
+        udf(
+                (UDF1<String, Row>)
+                    host -> {
+                      Site s = dimensions.value().site(host);
+                      return RowFactory.create(s.siteName(), s.owner(), s.environment());
+                    },
+                SITE)
+            .asNonNullable();
+    // One call per row and dimension: the structs are computed once, then split into columns.
+    Dataset<Row> looked =
+        rows.withColumn("_geo", geo.apply(col("ip"))).withColumn("_site", site.apply(col("host")));
+    for (String field : GEO.fieldNames()) {
+      looked = looked.withColumn(field, col("_geo." + field));
+    }
+    for (String field : SITE.fieldNames()) {
+      looked = looked.withColumn(field, col("_site." + field));
+    }
+    return looked.drop("_geo", "_site");
+  }
+}
