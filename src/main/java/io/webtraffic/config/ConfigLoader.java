@@ -277,6 +277,8 @@ public final class ConfigLoader {
             (int) atLeast(c, "spark.shuffle-partitions", 1),
             oneOf(c, "spark.state-store", "rocksdb", "hdfs"),
             c.getBoolean("spark.ui-enabled"),
+            (int) between(c, "spark.ui-port", 1, 65535),
+            c.getBoolean("spark.metrics-enabled"),
             extra);
     return new PipelineConfig(
         nonEmpty(c, "job-name"),
@@ -290,7 +292,8 @@ public final class ConfigLoader {
         iceberg,
         postgres,
         spark,
-        faultInjection(c, spark));
+        faultInjection(c, spark),
+        QualityConfig.read(c));
   }
 
   private static FaultInjectionSettings faultInjection(Config c, SparkSettings spark) {
@@ -414,6 +417,14 @@ public final class ConfigLoader {
     long value = c.getLong(key);
     if (value < min) {
       throw InvalidConfigException.invalid(ROOT + "." + key, value, "must be >= " + min);
+    }
+    return value;
+  }
+
+  private static long between(Config c, String key, long min, long max) {
+    long value = atLeast(c, key, min);
+    if (value > max) {
+      throw InvalidConfigException.invalid(ROOT + "." + key, value, "must be <= " + max);
     }
     return value;
   }

@@ -4,11 +4,14 @@ import static org.apache.spark.sql.functions.col;
 
 import io.webtraffic.ops.FaultInjection;
 import io.webtraffic.ops.FaultPoint;
+import io.webtraffic.quality.CheckResult;
+import io.webtraffic.quality.QualityGate;
 import io.webtraffic.transform.Classify;
 import io.webtraffic.window.StatefulWindows;
 import io.webtraffic.window.TimeWindows;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -34,6 +37,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
   private final TimeWindows tumbling;
   private final TimeWindows sliding;
   private final boolean upsertEvents;
+  private final QualityGate quality;
   private final Consumer<BatchReport> reports;
 
   public BatchCommitter(
@@ -43,6 +47,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       TimeWindows tumbling,
       TimeWindows sliding,
       boolean upsertEvents,
+      QualityGate quality,
       Consumer<BatchReport> reports) {
     this.checkpointLocation = checkpointLocation;
     this.iceberg = iceberg;
@@ -50,10 +55,14 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
     this.tumbling = tumbling;
     this.sliding = sliding;
     this.upsertEvents = upsertEvents;
+    this.quality = quality;
     this.reports = reports;
   }
 
-  /** One line of progress: what a batch read and where it went. */
+  /**
+   * One line of progress: what a batch read, where it went, how its checks came out, and its
+   * latency from Kafka timestamp to commit.
+   */
   public record BatchReport(
       long batchId,
       BatchCounts counts,
@@ -61,7 +70,14 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       int postgresWindowRows,
       boolean postgresCommitted,
       Watermarks watermarks,
-      long durationMs) {
+      long durationMs,
+      List<CheckResult> quality,
+      KafkaTimes.Latency latency) {
+
+    /** The checks this batch failed (and was committed anyway: their action is record or warn). */
+    public List<String> failedChecks() {
+      return quality.stream().filter(r -> !r.passed()).map(CheckResult::check).toList();
+    }
 
     @Override
     public String toString() {
@@ -69,7 +85,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
           "batch %d: read %d | events %d | duplicates %d | filtered %d | late %d | dead-lettered %d"
               + " | iceberg events %d, late %d, dead %d, windows %d+%d+%d, sessions %d, count windows"
               + " %d | postgres window rows %d%s"
-              + " | %d ms | watermark %s",
+              + " | %d ms | watermark %s%s%s",
           batchId,
           counts.read(),
           counts.events(),
@@ -88,7 +104,9 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
           postgresWindowRows,
           postgresCommitted ? "" : " (already committed)",
           durationMs,
-          Instant.ofEpochMilli(watermarks.currentMs()));
+          Instant.ofEpochMilli(watermarks.currentMs()),
+          latency.known() ? " | latency p99 " + latency.p99Ms() + " ms" : "",
+          failedChecks().isEmpty() ? "" : " | failed checks " + String.join(", ", failedChecks()));
     }
   }
 
@@ -123,6 +141,9 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
                 + " passed Spark's deduplication; the job's watermark model is wrong");
       }
 
+      // Data-quality gates: a failed check with action stop ends the job here, before any commit.
+      QualityGate.Verdict verdict = quality.check(classified, counts, queryId, batchId);
+
       WindowRows windows = WindowRows.of(batch);
       FaultInjection.at(FaultPoint.BEFORE_SINKS, batchId);
       IcebergSink.Written written =
@@ -134,14 +155,20 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       var referrerWindows = tumbling.hitsByHostReferrer(events).collectAsList();
       var slidingWindows = sliding.hitsByHost(events).collectAsList();
       Supplier<Iterator<Row>> eventRows = upsertEvents ? events::toLocalIterator : null;
-      boolean committed =
+      PostgresSink.Commit committed =
           postgres.commit(
               queryId,
               batchId,
               counts,
               watermarks,
               new PostgresSink.BatchRows(
-                  hostWindows, referrerWindows, slidingWindows, windows, eventRows));
+                  hostWindows,
+                  referrerWindows,
+                  slidingWindows,
+                  windows,
+                  eventRows,
+                  verdict.results(),
+                  verdict.profile().kafka()));
 
       FaultInjection.at(FaultPoint.AFTER_POSTGRES, batchId);
 
@@ -155,9 +182,11 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
                   + slidingWindows.size()
                   + windows.sessions().size()
                   + windows.countWindows().size(),
-              committed,
+              committed.committed(),
               watermarks,
-              (System.nanoTime() - started) / 1_000_000));
+              (System.nanoTime() - started) / 1_000_000,
+              verdict.results(),
+              committed.latency()));
     } finally {
       if (classified != null) {
         classified.unpersist();
