@@ -107,7 +107,7 @@ final class ProgressListener extends JobListener {
   }
 
   /** Rows this run of the batch wrote per table (0 where an earlier attempt had committed it). */
-  private static String sinkRows(BatchReport report) {
+  private static Map<String, Long> sinkRows(BatchReport report) {
     IcebergSink.Written w = report.iceberg();
     Map<String, Long> rows = new LinkedHashMap<>();
     rows.put("iceberg.events", w.events());
@@ -119,11 +119,7 @@ final class ProgressListener extends JobListener {
     rows.put("iceberg.sessions", w.sessions());
     rows.put("iceberg.count_windows", w.countWindows());
     rows.put("postgres.window_rows", report.postgresCommitted() ? report.postgresWindowRows() : 0L);
-    try {
-      return JSON.writeValueAsString(rows);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return rows;
   }
 
   private static Map<String, String> sourceMetrics(StreamingQueryProgress progress) {

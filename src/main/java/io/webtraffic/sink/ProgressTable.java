@@ -17,6 +17,8 @@ public final class ProgressTable {
   static final String TABLE = "pipeline_progress";
   private static final Set<String> TIMESTAMPS = Set.of("batch_started_at", "watermark");
   private static final Set<String> JSON = Set.of("sink_rows");
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON_WRITER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final PostgresSink postgres;
 
@@ -42,6 +44,15 @@ public final class ProgressTable {
         + " latency_p95_ms bigint, latency_p99_ms bigint, latency_max_ms bigint,"
         + " quality_failed text, recorded_at timestamptz NOT NULL DEFAULT now(),"
         + " PRIMARY KEY (query_id, batch_id))";
+  }
+
+  /** Maps (the rows per sink) as JSON, anything else as its text. */
+  private static String text(Object value) {
+    try {
+      return value instanceof Map<?, ?> ? JSON_WRITER.writeValueAsString(value) : value.toString();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Upserts one batch's row; the keys of {@code columns} are the table's column names. */
