@@ -2,6 +2,7 @@ package io.webtraffic.cli;
 
 import io.webtraffic.config.InvalidConfigException;
 import io.webtraffic.ops.NoCommittedBatchException;
+import io.webtraffic.quality.DataQualityStop;
 import io.webtraffic.source.KafkaDataLoss;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -11,6 +12,9 @@ import picocli.CommandLine.ParseResult;
 final class CliErrors implements IExecutionExceptionHandler {
   /** Exit code when there is nothing to report yet: no checkpoint, or no committed batch. */
   static final int NO_POSITION = 3;
+
+  /** Exit code when a data-quality check with action stop refused a batch. */
+  static final int QUALITY_STOP = 4;
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CliErrors.class);
 
@@ -23,6 +27,13 @@ final class CliErrors implements IExecutionExceptionHandler {
     if (e instanceof NoCommittedBatchException) {
       cmd.getErr().println(e.getMessage());
       return NO_POSITION;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DataQualityStop stop) {
+        LOG.debug("Stopped by a data-quality check", e);
+        cmd.getErr().println("Stopped: " + stop.getMessage());
+        return QUALITY_STOP;
+      }
     }
     LOG.debug("Command failed", e);
     cmd.getErr().println("Failed: " + KafkaDataLoss.explain(e).orElseGet(() -> message(e)));

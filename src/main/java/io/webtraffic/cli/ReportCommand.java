@@ -111,7 +111,38 @@ public final class ReportCommand implements Callable<Integer> {
             rs.getLong(7),
             rs.getLong(8));
       }
+      printFailedChecks(st, schema);
     }
     return 0;
+  }
+
+  /** The latest failed data-quality checks, newest first: what an operator looks at first. */
+  private static void printFailedChecks(Statement st, String schema) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT batch_id, check_name, value, threshold, action, detail FROM "
+                + schema
+                + ".data_quality WHERE NOT passed ORDER BY evaluated_at DESC, batch_id DESC,"
+                + " check_name LIMIT 10")) {
+      boolean any = false;
+      while (rs.next()) {
+        if (!any) {
+          System.out.println(
+              "Failed data-quality checks (latest 10; all in " + schema + ".data_quality):");
+          any = true;
+        }
+        System.out.printf(
+            "  batch %d  %-20s %10.4g  allowed %-10s  %-6s  %s%n",
+            rs.getLong(1),
+            rs.getString(2),
+            rs.getDouble(3),
+            rs.getString(4),
+            rs.getString(5),
+            rs.getString(6));
+      }
+      if (!any) {
+        System.out.println("Data-quality checks: none failed");
+      }
+    }
   }
 }

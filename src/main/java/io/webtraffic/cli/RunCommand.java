@@ -43,6 +43,16 @@ public final class RunCommand implements Callable<Integer> {
         config.iceberg().catalogType(),
         config.postgres().url());
     SparkSession spark = SparkSessions.create(config);
+    if (spark.sparkContext().uiWebUrl().isDefined()) {
+      String ui = spark.sparkContext().uiWebUrl().get();
+      LOG.info(
+          "Spark UI {} (Structured Streaming tab {}/StreamingQuery/){}",
+          ui,
+          ui,
+          config.spark().metricsEnabled()
+              ? ", Prometheus " + ui + SparkSessions.PROMETHEUS_PATH + "/"
+              : "");
+    }
     try {
       StreamingQuery query =
           PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark);

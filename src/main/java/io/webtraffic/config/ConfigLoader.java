@@ -267,6 +267,8 @@ public final class ConfigLoader {
             (int) atLeast(c, "spark.shuffle-partitions", 1),
             oneOf(c, "spark.state-store", "rocksdb", "hdfs"),
             c.getBoolean("spark.ui-enabled"),
+            (int) between(c, "spark.ui-port", 1, 65535),
+            c.getBoolean("spark.metrics-enabled"),
             extra);
     return new PipelineConfig(
         nonEmpty(c, "job-name"),
@@ -282,7 +284,8 @@ public final class ConfigLoader {
         spark,
         faultInjection(c, spark),
         maintenance(c),
-        new EnrichmentSettings(positive(c, "enrichment.refresh-interval")));
+        new EnrichmentSettings(positive(c, "enrichment.refresh-interval")),
+        QualityConfig.read(c));
   }
 
   private IcebergSettings iceberg(Config c, String postgresUrl) {
@@ -486,6 +489,14 @@ public final class ConfigLoader {
     long value = c.getLong(key);
     if (value < min) {
       throw InvalidConfigException.invalid(ROOT + "." + key, value, "must be >= " + min);
+    }
+    return value;
+  }
+
+  private static long between(Config c, String key, long min, long max) {
+    long value = atLeast(c, key, min);
+    if (value > max) {
+      throw InvalidConfigException.invalid(ROOT + "." + key, value, "must be <= " + max);
     }
     return value;
   }

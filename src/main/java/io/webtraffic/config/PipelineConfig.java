@@ -23,7 +23,8 @@ public record PipelineConfig(
     SparkSettings spark,
     FaultInjectionSettings faultInjection,
     MaintenanceSettings maintenance,
-    EnrichmentSettings enrichment) {
+    EnrichmentSettings enrichment,
+    QualitySettings quality) {
 
   /** The same job starting elsewhere in the topic (for a new checkpoint prepared by rewind). */
   public PipelineConfig withStartingPosition(StartingPosition position) {
@@ -51,7 +52,8 @@ public record PipelineConfig(
         spark,
         faultInjection,
         maintenance,
-        enrichment);
+        enrichment,
+        quality);
   }
 
   /** Where events come from. SASL credentials come from the environment only. */
@@ -150,7 +152,60 @@ public record PipelineConfig(
       int shufflePartitions,
       String stateStore,
       boolean uiEnabled,
+      int uiPort,
+      boolean metricsEnabled,
       Map<String, String> extra) {}
+
+  /** What a data-quality check does when its value is outside its limit. */
+  public enum QualityAction {
+    /** Only the data_quality row. */
+    RECORD,
+    /** The row and a WARN line in the log. */
+    WARN,
+    /** The row, and the job stops before anything of the batch is committed. */
+    STOP;
+
+    public String configName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** An upper limit on a check's value, and what to do beyond it. */
+  public record Limit(double max, QualityAction action) {}
+
+  /**
+   * The data-quality gates run on every batch before its commit. Shares are fractions of the
+   * records read; {@code eventTimeSkew.max} is in seconds.
+   */
+  public record QualitySettings(
+      List<String> requiredFields,
+      Limit requiredNullShare,
+      Limit deadLetterShare,
+      Limit futureSkewShare,
+      Limit eventTimeSkew,
+      Limit duplicateShare,
+      VolumeLimit volume) {
+    /** Event fields a record may be required to carry. */
+    public static final List<String> FIELDS =
+        List.of(
+            "url",
+            "host",
+            "ip",
+            "event_time",
+            "user_agent",
+            "headers",
+            "referrer",
+            "user_id",
+            "academy_id",
+            "event_id");
+  }
+
+  /**
+   * Records read compared with the median of the last {@code history} batches that read any: the
+   * ratio must lie in [minRatio, maxRatio]; not checked before {@code minHistory} such batches.
+   */
+  public record VolumeLimit(
+      int history, int minHistory, double minRatio, double maxRatio, QualityAction action) {}
 
   /**
    * For recovery tests: halt the job at a named point ({@code io.webtraffic.ops.FaultPoint}) of one

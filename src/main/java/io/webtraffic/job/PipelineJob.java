@@ -5,10 +5,12 @@ import static org.apache.spark.sql.functions.col;
 import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.enrich.SideInputs;
 import io.webtraffic.maintain.Housekeeping;
+import io.webtraffic.quality.QualityGate;
 import io.webtraffic.sink.BatchCommitter;
 import io.webtraffic.sink.IcebergSink;
 import io.webtraffic.sink.IcebergTables;
 import io.webtraffic.sink.PostgresSink;
+import io.webtraffic.sink.ProgressTable;
 import io.webtraffic.source.KafkaSource;
 import io.webtraffic.transform.Decode;
 import io.webtraffic.transform.DedupKey;
@@ -35,13 +37,19 @@ public final class PipelineJob {
   private final KafkaSource source;
   private final BatchCommitter committer;
   private final PostgresSink postgres;
+  private final ProgressListener progress;
 
-  public PipelineJob(
-      PipelineConfig config, KafkaSource source, BatchCommitter committer, PostgresSink postgres) {
+  private PipelineJob(
+      PipelineConfig config,
+      KafkaSource source,
+      BatchCommitter committer,
+      PostgresSink postgres,
+      ProgressListener progress) {
     this.config = config;
     this.source = source;
     this.committer = committer;
     this.postgres = postgres;
+    this.progress = progress;
   }
 
   /**
@@ -61,6 +69,8 @@ public final class PipelineJob {
     TimeWindows tumbling = TimeWindows.tumbling(config.windows().tumblingSize());
     TimeWindows sliding =
         TimeWindows.sliding(config.windows().slidingSize(), config.windows().slidingSlide());
+    ProgressListener progress =
+        new ProgressListener(spark, config.jobName(), new ProgressTable(postgres));
     BatchCommitter committer =
         new BatchCommitter(
             config.checkpointLocation(),
@@ -70,9 +80,13 @@ public final class PipelineJob {
             sliding,
             config.postgres().upsertEvents(),
             sideInputs,
-            reports,
+            new QualityGate(config.quality(), postgres),
+            report -> {
+              progress.remember(report);
+              reports.accept(report);
+            },
             Housekeeping.of(config));
-    return new PipelineJob(config, new KafkaSource(config.kafka()), committer, postgres);
+    return new PipelineJob(config, new KafkaSource(config.kafka()), committer, postgres, progress);
   }
 
   public StreamingQuery start(SparkSession spark) throws TimeoutException {
@@ -100,6 +114,8 @@ public final class PipelineJob {
     // Spark's own count of rows dropped behind the watermark, recorded beside the late count.
     WatermarkDrops.watch(spark, config.jobName(), postgres);
     ConsumerGroupOffsets.watch(spark, config.jobName(), config.kafka());
+    // One structured log line and one pipeline_progress row per batch.
+    spark.streams().addListener(progress);
 
     // Every record plus the window rows: the committer tells events, duplicates and late rows
     // apart, and writes events, windows and accounting. Both branches read the same shuffle, so

@@ -26,6 +26,7 @@ public final class SparkSessions {
         .set("spark.sql.session.timeZone", "UTC")
         .set("spark.sql.shuffle.partitions", String.valueOf(config.spark().shufflePartitions()))
         .set("spark.ui.enabled", String.valueOf(config.spark().uiEnabled()))
+        .set("spark.ui.port", String.valueOf(config.spark().uiPort()))
         .set("spark.sql.streaming.stateStore.providerClass", stateStoreProvider(config))
         .set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
         // One stateful operator (the deduplication) and one global watermark. The multi-operator
@@ -49,10 +50,31 @@ public final class SparkSessions {
                     HaltingStateStoreProvider.class.getName());
               }
             });
+    if (config.spark().metricsEnabled()) {
+      metrics(conf);
+    }
     catalogSettings(config).forEach(conf::set);
     config.spark().extra().forEach(conf::set);
     return SparkSession.builder().config(conf).getOrCreate();
   }
+
+  /**
+   * Spark's metrics system: the streaming query's own metrics source, and Prometheus text on the UI
+   * for the driver ({@value #PROMETHEUS_PATH}) and the executors (/metrics/executors/prometheus).
+   */
+  private static void metrics(SparkConf conf) {
+    conf.set("spark.sql.streaming.metricsEnabled", "true")
+        .set("spark.ui.prometheus.enabled", "true")
+        .set(
+            "spark.metrics.conf.*.sink.prometheusServlet.class",
+            "org.apache.spark.metrics.sink.PrometheusServlet")
+        .set("spark.metrics.conf.*.sink.prometheusServlet.path", PROMETHEUS_PATH)
+        // Without a namespace, metric names carry the random application id.
+        .set("spark.metrics.namespace", "${spark.app.name}");
+  }
+
+  /** The driver's metrics in Prometheus text format, under the Spark UI. */
+  public static final String PROMETHEUS_PATH = "/metrics/prometheus";
 
   private static String stateStoreProvider(PipelineConfig config) {
     return config.spark().stateStore().equals("rocksdb")

@@ -7,11 +7,14 @@ import io.webtraffic.enrich.Enrich;
 import io.webtraffic.enrich.SideInputs;
 import io.webtraffic.ops.FaultInjection;
 import io.webtraffic.ops.FaultPoint;
+import io.webtraffic.quality.CheckResult;
+import io.webtraffic.quality.QualityGate;
 import io.webtraffic.transform.Classify;
 import io.webtraffic.window.StatefulWindows;
 import io.webtraffic.window.TimeWindows;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -39,6 +42,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
   private final TimeWindows tumbling;
   private final TimeWindows sliding;
   private final boolean upsertEvents;
+  private final QualityGate quality;
   private final Consumer<BatchReport> reports;
   private final BiConsumer<SparkSession, Long> afterBatch;
   private final SideInputs sideInputs;
@@ -51,6 +55,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       TimeWindows sliding,
       boolean upsertEvents,
       SideInputs sideInputs,
+      QualityGate quality,
       Consumer<BatchReport> reports,
       BiConsumer<SparkSession, Long> afterBatch) {
     this.checkpointLocation = checkpointLocation;
@@ -59,12 +64,16 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
     this.tumbling = tumbling;
     this.sliding = sliding;
     this.upsertEvents = upsertEvents;
+    this.quality = quality;
     this.reports = reports;
     this.afterBatch = afterBatch;
     this.sideInputs = sideInputs;
   }
 
-  /** One line of progress: what a batch read and where it went. */
+  /**
+   * One line of progress: what a batch read, where it went, how its checks came out, and its
+   * latency from Kafka timestamp to commit.
+   */
   public record BatchReport(
       long batchId,
       BatchCounts counts,
@@ -72,7 +81,14 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       int postgresWindowRows,
       boolean postgresCommitted,
       Watermarks watermarks,
-      long durationMs) {
+      long durationMs,
+      List<CheckResult> quality,
+      KafkaTimes.Latency latency) {
+
+    /** The checks this batch failed (and was committed anyway: their action is record or warn). */
+    public List<String> failedChecks() {
+      return quality.stream().filter(r -> !r.passed()).map(CheckResult::check).toList();
+    }
 
     @Override
     public String toString() {
@@ -80,7 +96,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
           "batch %d: read %d | events %d | duplicates %d | filtered %d | late %d | dead-lettered %d"
               + " | iceberg events %d, late %d, dead %d, windows %d+%d+%d, sessions %d, count windows"
               + " %d | postgres window rows %d%s"
-              + " | %d ms | watermark %s",
+              + " | %d ms | watermark %s%s%s",
           batchId,
           counts.read(),
           counts.events(),
@@ -99,7 +115,9 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
           postgresWindowRows,
           postgresCommitted ? "" : " (already committed)",
           durationMs,
-          Instant.ofEpochMilli(watermarks.currentMs()));
+          Instant.ofEpochMilli(watermarks.currentMs()),
+          latency.known() ? " | latency p99 " + latency.p99Ms() + " ms" : "",
+          failedChecks().isEmpty() ? "" : " | failed checks " + String.join(", ", failedChecks()));
     }
   }
 
@@ -139,6 +157,9 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
                 + " passed Spark's deduplication; the job's watermark model is wrong");
       }
 
+      // Data-quality gates: a failed check with action stop ends the job here, before any commit.
+      QualityGate.Verdict verdict = quality.check(classified, counts, queryId, batchId);
+
       WindowRows windows = WindowRows.of(batch, dimensions.value());
       FaultInjection.at(FaultPoint.BEFORE_SINKS, batchId);
       IcebergSink.Written written =
@@ -150,7 +171,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       var referrerWindows = tumbling.hitsByHostReferrer(events).collectAsList();
       var slidingWindows = sliding.hitsByHost(events).collectAsList();
       Supplier<Iterator<Row>> eventRows = upsertEvents ? events::toLocalIterator : null;
-      boolean committed =
+      PostgresSink.Commit committed =
           postgres.commit(
               queryId,
               batchId,
@@ -158,7 +179,13 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
               watermarks,
               dimensions.value().version(),
               new PostgresSink.BatchRows(
-                  hostWindows, referrerWindows, slidingWindows, windows, eventRows));
+                  hostWindows,
+                  referrerWindows,
+                  slidingWindows,
+                  windows,
+                  eventRows,
+                  verdict.results(),
+                  verdict.profile().kafka()));
 
       FaultInjection.at(FaultPoint.AFTER_POSTGRES, batchId);
 
@@ -172,9 +199,11 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
                   + slidingWindows.size()
                   + windows.sessions().size()
                   + windows.countWindows().size(),
-              committed,
+              committed.committed(),
               watermarks,
-              (System.nanoTime() - started) / 1_000_000));
+              (System.nanoTime() - started) / 1_000_000,
+              verdict.results(),
+              committed.latency()));
       // After both sinks committed: whatever it does cannot undo the batch.
       afterBatch.accept(spark, batchId);
     } finally {

@@ -6,6 +6,7 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import io.webtraffic.enrich.DimensionTables;
+import io.webtraffic.quality.CheckResult;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,7 +46,9 @@ public final class PostgresSink {
           "count_windows",
           "processed_events",
           "pipeline_batches",
-          "pipeline_ledger");
+          "pipeline_ledger",
+          QualityRows.TABLE,
+          ProgressTable.TABLE);
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -68,7 +71,15 @@ public final class PostgresSink {
       List<Row> referrerWindows,
       List<Row> slidingWindows,
       WindowRows windows,
-      Supplier<Iterator<Row>> events) {}
+      Supplier<Iterator<Row>> events,
+      List<CheckResult> quality,
+      KafkaTimes kafkaTimes) {}
+
+  /**
+   * What a commit did: false when the ledger showed the batch committed before; the batch's latency
+   * from Kafka timestamp to this commit (recorded in pipeline_batches).
+   */
+  public record Commit(boolean committed, KafkaTimes.Latency latency) {}
 
   public void createTablesIfMissing() {
     String s = settings.schema();
@@ -173,6 +184,22 @@ public final class PostgresSink {
               + " ADD COLUMN IF NOT EXISTS site_name text, ADD COLUMN IF NOT EXISTS owner text,"
               + " ADD COLUMN IF NOT EXISTS environment text");
       DimensionTables.create(st, s);
+      for (String column :
+          List.of("latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "latency_max_ms")) {
+        st.execute(
+            "ALTER TABLE "
+                + s
+                + ".pipeline_batches ADD COLUMN IF NOT EXISTS "
+                + column
+                + " bigint");
+      }
+      st.execute(
+          "COMMENT ON COLUMN "
+              + s
+              + ".pipeline_batches.latency_p99_ms IS"
+              + " '99th percentile of the time from the records'' Kafka timestamps to this commit'");
+      st.execute(QualityRows.ddl(s));
+      st.execute(ProgressTable.ddl(s));
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot create PostgreSQL tables in schema "
@@ -188,17 +215,17 @@ public final class PostgresSink {
   /**
    * Commits the batch, retrying with exponential backoff while PostgreSQL cannot be reached (a
    * restart, a failover). A retry after a lost COMMIT reply is safe: it finds the ledger row.
-   * Returns false when the ledger shows the batch was committed before.
+   * Returns whether it committed (false when the ledger shows the batch was committed before).
    */
-  public boolean commit(
+  public Commit commit(
       String queryId,
       long batchId,
       BatchCounts counts,
       Watermarks watermarks,
       String dimensionsVersion,
       BatchRows rows) {
-    RetryPolicy<Boolean> retries =
-        RetryPolicy.<Boolean>builder()
+    RetryPolicy<Commit> retries =
+        RetryPolicy.<Commit>builder()
             .handleIf(PostgresSink::isUnavailable)
             .withBackoff(
                 settings.retryBackoff(),
@@ -249,7 +276,7 @@ public final class PostgresSink {
     return false;
   }
 
-  private boolean commitOnce(
+  private Commit commitOnce(
       String queryId,
       long batchId,
       BatchCounts counts,
@@ -263,8 +290,9 @@ public final class PostgresSink {
       try {
         if (alreadyCommitted(c, queryId, batchId)) {
           c.rollback();
-          return false;
+          return new Commit(false, KafkaTimes.Latency.NONE);
         }
+        KafkaTimes.Latency latency;
         mergeWindows(c, rows, batchId);
         if (rows.events() != null) {
           mergeEvents(c, rows.events().get(), batchId);
@@ -276,8 +304,9 @@ public final class PostgresSink {
                     + ".pipeline_batches"
                     + " (query_id, batch_id, job_name, records_read, events, duplicates, late, dead_lettered,"
                     + " filtered, dead_by_reason, filtered_by_reason, late_threshold, watermark,"
-                    + " dimensions_version)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)")) {
+                    + " dimensions_version, latency_p50_ms, latency_p95_ms, latency_p99_ms,"
+                    + " latency_max_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)")) {
           ps.setString(1, queryId);
           ps.setLong(2, batchId);
           ps.setString(3, jobName);
@@ -292,8 +321,19 @@ public final class PostgresSink {
           ps.setTimestamp(12, new Timestamp(watermarks.lateThresholdMs()));
           ps.setTimestamp(13, new Timestamp(watermarks.currentMs()));
           ps.setString(14, dimensionsVersion);
+          // The last statements before COMMIT: the latency is measured to (nearly) the commit.
+          latency = rows.kafkaTimes().latencyAt(System.currentTimeMillis());
+          long[] ms = {latency.p50Ms(), latency.p95Ms(), latency.p99Ms(), latency.maxMs()};
+          for (int i = 0; i < ms.length; i++) {
+            if (latency.known()) {
+              ps.setLong(15 + i, ms[i]);
+            } else {
+              ps.setNull(15 + i, java.sql.Types.BIGINT);
+            }
+          }
           ps.executeUpdate();
         }
+        QualityRows.upsert(c, s, jobName, queryId, batchId, rows.quality());
         try (PreparedStatement ps =
             c.prepareStatement(
                 "INSERT INTO "
@@ -305,7 +345,7 @@ public final class PostgresSink {
           ps.executeUpdate();
         }
         c.commit();
-        return true;
+        return new Commit(true, latency);
       } catch (SQLException | IOException | RuntimeException e) {
         try {
           c.rollback();
@@ -336,6 +376,49 @@ public final class PostgresSink {
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot record batch " + batchId + "'s watermark drops: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Records a batch's check results on their own, outside any batch transaction: for a batch that a
+   * check stops, so the reason is durable although nothing of the batch is committed.
+   */
+  public void recordQuality(String queryId, long batchId, List<CheckResult> results) {
+    try (Connection c = connect()) {
+      QualityRows.upsert(c, settings.schema(), jobName, queryId, batchId, results);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot record batch " + batchId + "'s data-quality results: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Records read by the latest batches of this query before {@code batchId} that read any, newest
+   * first: what the volume check compares a batch with. Only committed batches are in the table, so
+   * a replayed batch sees the same history as its first attempt.
+   */
+  public List<Long> recentVolumes(String queryId, long batchId, int limit) {
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT records_read FROM "
+                    + settings.schema()
+                    + ".pipeline_batches WHERE query_id = ? AND batch_id < ? AND records_read > 0"
+                    + " ORDER BY batch_id DESC LIMIT ?")) {
+      ps.setString(1, queryId);
+      ps.setLong(2, batchId);
+      ps.setInt(3, limit);
+      List<Long> volumes = new java.util.ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          volumes.add(rs.getLong(1));
+        }
+      }
+      return volumes;
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot read the volumes of the batches before batch " + batchId + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -526,6 +609,15 @@ public final class PostgresSink {
     c.unwrap(PGConnection.class)
         .getCopyAPI()
         .copyIn("COPY " + table + " FROM STDIN (FORMAT csv)", CsvRows.reader(rows, toLine));
+  }
+
+  /** Where the data-quality results are, for messages. */
+  public String qualityTable() {
+    return settings.schema() + "." + QualityRows.TABLE;
+  }
+
+  String schema() {
+    return settings.schema();
   }
 
   Connection connect() throws SQLException {

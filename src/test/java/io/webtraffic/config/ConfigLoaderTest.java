@@ -292,4 +292,46 @@ class ConfigLoaderTest {
             "pipeline.spark.extra { \"spark.sql.adaptive.enabled\" = \"false\" }");
     assertEquals(Map.of("spark.sql.adaptive.enabled", "false"), c.spark().extra());
   }
+
+  @Test
+  void qualityDefaultsLoadAndActionsAreSetPerCheck() throws IOException {
+    PipelineConfig c =
+        load(
+            Map.of("PIPELINE_QUALITY_DEAD_LETTER_SHARE_ACTION", "stop"),
+            Map.of("quality.volume.min-ratio", "0.5", "quality.event-time-skew.max", "2 minutes"),
+            null);
+    PipelineConfig.QualitySettings q = c.quality();
+    assertEquals(List.of("url", "host", "ip", "event_time"), q.requiredFields());
+    assertEquals(
+        new PipelineConfig.Limit(0.05, PipelineConfig.QualityAction.STOP), q.deadLetterShare());
+    assertEquals(
+        new PipelineConfig.Limit(120.0, PipelineConfig.QualityAction.RECORD), q.eventTimeSkew());
+    assertEquals(
+        new PipelineConfig.VolumeLimit(10, 3, 0.5, 10.0, PipelineConfig.QualityAction.RECORD),
+        q.volume());
+  }
+
+  @Test
+  void badQualitySettingsNameTheKeyAndWhatIsAllowed() {
+    assertEquals(
+        "Invalid pipeline.quality.duplicate-share.action: 'panic' (allowed: record, warn, stop)",
+        error(Map.of(), Map.of("quality.duplicate-share.action", "panic"), null));
+    assertEquals(
+        "Invalid pipeline.quality.dead-letter-share.max: '5' (a share between 0 and 1, such as"
+            + " 0.05)",
+        error(Map.of(), Map.of("quality.dead-letter-share.max", "5"), null));
+    assertEquals(
+        "Invalid pipeline.quality.required-fields: '[url, colour]' (allowed: distinct fields of"
+            + " [url, host, ip, event_time, user_agent, headers, referrer, user_id, academy_id,"
+            + " event_id], or [] for no check)",
+        error(Map.of(), Map.of("quality.required-fields", "url,colour"), null));
+    assertEquals(
+        "Invalid pipeline.quality.volume.min-history: '11' (must be between 1 and"
+            + " pipeline.quality.volume.history (10))",
+        error(Map.of(), Map.of("quality.volume.min-history", "11"), null));
+    assertEquals(
+        "Invalid pipeline.quality.event-time-skew.max: '0 s' (must be a positive duration such"
+            + " as '15 minutes')",
+        error(Map.of(), Map.of("quality.event-time-skew.max", "0 s"), null));
+  }
 }
