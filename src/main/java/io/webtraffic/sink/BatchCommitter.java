@@ -61,7 +61,8 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       int postgresWindowRows,
       boolean postgresCommitted,
       Watermarks watermarks,
-      long durationMs) {
+      long durationMs,
+      PhaseTimings phases) {
 
     @Override
     public String toString() {
@@ -92,6 +93,13 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
     }
   }
 
+  /**
+   * Where a batch's time in foreachBatch went, in milliseconds: classifying and counting the
+   * records, the Iceberg commit, the window aggregates collected for PostgreSQL, and the PostgreSQL
+   * transaction. The benchmark's per-batch overhead breakdown reads these.
+   */
+  public record PhaseTimings(long classifyMs, long icebergMs, long windowsMs, long postgresMs) {}
+
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     long started = System.nanoTime();
@@ -112,6 +120,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
           Classify.apply(input, StatefulWindows.kept(batch), watermarks.lateThresholdMs())
               .persist(StorageLevel.MEMORY_AND_DISK());
       BatchCounts counts = BatchCounts.of(classified);
+      long classifiedAt = System.nanoTime();
       if (counts.keptButLate() > 0) {
         throw new IllegalStateException(
             "Cannot commit batch "
@@ -128,11 +137,13 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
       IcebergSink.Written written =
           iceberg.commit(classified, counts, windows, queryId, batchId, watermarks);
       FaultInjection.at(FaultPoint.AFTER_ICEBERG, batchId);
+      long icebergAt = System.nanoTime();
 
       Dataset<Row> events = classified.where(col("outcome").equalTo(Classify.EVENT));
       var hostWindows = tumbling.hitsByHost(events).collectAsList();
       var referrerWindows = tumbling.hitsByHostReferrer(events).collectAsList();
       var slidingWindows = sliding.hitsByHost(events).collectAsList();
+      long windowsAt = System.nanoTime();
       Supplier<Iterator<Row>> eventRows = upsertEvents ? events::toLocalIterator : null;
       boolean committed =
           postgres.commit(
@@ -144,6 +155,7 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
                   hostWindows, referrerWindows, slidingWindows, windows, eventRows));
 
       FaultInjection.at(FaultPoint.AFTER_POSTGRES, batchId);
+      long postgresAt = System.nanoTime();
 
       reports.accept(
           new BatchReport(
@@ -157,12 +169,21 @@ public final class BatchCommitter implements VoidFunction2<Dataset<Row>, Long> {
                   + windows.countWindows().size(),
               committed,
               watermarks,
-              (System.nanoTime() - started) / 1_000_000));
+              millis(started, postgresAt),
+              new PhaseTimings(
+                  millis(started, classifiedAt),
+                  millis(classifiedAt, icebergAt),
+                  millis(icebergAt, windowsAt),
+                  millis(windowsAt, postgresAt))));
     } finally {
       if (classified != null) {
         classified.unpersist();
       }
       batch.unpersist();
     }
+  }
+
+  private static long millis(long fromNanos, long toNanos) {
+    return (toNanos - fromNanos) / 1_000_000;
   }
 }
