@@ -45,11 +45,13 @@ final class BenchJobs {
   private final SparkSession spark;
   private final StackEndpoints stack;
   private final Path workDir;
+  private final Map<String, String> overrides;
 
-  BenchJobs(SparkSession spark, StackEndpoints stack, Path workDir) {
+  BenchJobs(SparkSession spark, StackEndpoints stack, Path workDir, Map<String, String> overrides) {
     this.spark = spark;
     this.stack = stack;
     this.workDir = workDir;
+    this.overrides = Map.copyOf(overrides);
   }
 
   String bootstrapServers() {
@@ -76,6 +78,7 @@ final class BenchJobs {
     f.put("postgres.url", stack.jdbcUrl());
     f.put("postgres.user", stack.jdbcUser());
     f.put("postgres.schema", name);
+    f.putAll(overrides);
     f.putAll(extra);
     return f;
   }

@@ -167,8 +167,11 @@ public final class ResultTable {
 
   /** Three significant digits, no exponent: 123456 → 123456, 12.345 → 12.3, 0.01234 → 0.0123. */
   static String number(double v) {
-    if (v == 0 || Double.isNaN(v)) {
-      return String.valueOf(v == 0 ? 0 : v);
+    if (v == 0) {
+      return "0";
+    }
+    if (Double.isNaN(v)) {
+      return "NaN";
     }
     double abs = Math.abs(v);
     if (abs >= 100) {

@@ -38,12 +38,12 @@ final class ThroughputBench {
     return stage.label + " CPU";
   }
 
-  void run(String topic, ResultTable table) throws Exception {
+  void run(String topic, ResultTable table, String prefix) throws Exception {
     Map<Stage, List<Double>> rates = new EnumMap<>(Stage.class);
     Map<Stage, List<Double>> cpu = new EnumMap<>(Stage.class);
     for (int run = 1; run <= settings.runs(); run++) {
       for (Stage stage : Stage.values()) {
-        String name = "bench_" + stage.name().toLowerCase() + "_" + run;
+        String name = "bench_" + prefix + stage.name().toLowerCase() + "_" + run;
         PipelineConfig config =
             jobs.config(
                 name,
