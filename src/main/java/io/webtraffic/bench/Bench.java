@@ -67,6 +67,14 @@ public final class Bench implements Callable<Integer> {
               + " to measure what a tuning moves.")
   Map<String, String> settings = new LinkedHashMap<>();
 
+  @Option(
+      names = "--compare",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Also run the parse, dedup and full throughput cases with this job setting, interleaved"
+              + " with the runs without it, and report the ratios: a tuning measured in one run.")
+  Map<String, String> compare = new LinkedHashMap<>();
+
   @Option(names = "--out", description = "Where results.md and results.png go (default: bench).")
   Path out = Path.of("bench");
 
@@ -120,9 +128,10 @@ public final class Bench implements Callable<Integer> {
           // The first queries of a JVM run on cold code: warm every stage up on a small topic.
           String warmUp = "bench-warm-up";
           topics.preload(warmUp, Math.min(s.events(), WARM_UP_RECORDS));
-          new ThroughputBench(jobs, s.withRuns(1).withEvents(Math.min(s.events(), WARM_UP_RECORDS)))
+          new ThroughputBench(
+                  jobs, s.withRuns(1).withEvents(Math.min(s.events(), WARM_UP_RECORDS)), Map.of())
               .run(warmUp, new ResultTable(), "warm_up_");
-          new ThroughputBench(jobs, s).run(topic, table, "");
+          new ThroughputBench(jobs, s, compare).run(topic, table, "");
           ThroughputBench.ratios(table);
         }
         if (cases.contains("overhead")) {
