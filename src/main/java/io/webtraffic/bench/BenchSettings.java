@@ -33,13 +33,13 @@ record BenchSettings(
   static BenchSettings standard(Path workDir, Path outDir) {
     return new BenchSettings(
         3,
-        200_000,
+        150_000,
         50_000,
         20,
         5,
         100_000,
         List.of(1, 5, 30, 60),
-        List.of(30, 60, 120, 180),
+        List.of(30, 45, 90, 150),
         0,
         workDir,
         outDir);

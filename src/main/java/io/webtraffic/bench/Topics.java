@@ -20,7 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 final class Topics implements AutoCloseable {
   static final int PARTITIONS = 2;
 
-  /** Simulated events per second of the preload: 200,000 events span 200 s of event time. */
+  /** Simulated events per second of the preload: 150,000 events span 150 s of event time. */
   static final double PRELOAD_RATE = 1_000;
 
   private final String bootstrapServers;
