@@ -8,10 +8,10 @@ import java.util.function.Function;
  * Renders rows as PostgreSQL COPY CSV: every non-null value quoted, quotes doubled, null as an
  * unquoted empty field. Strings travel as data, never as SQL, whatever they contain.
  */
-final class CsvRows {
+public final class CsvRows {
   private CsvRows() {}
 
-  static String line(Object... values) {
+  public static String line(Object... values) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < values.length; i++) {
       if (i > 0) {
@@ -30,7 +30,7 @@ final class CsvRows {
   /**
    * A Reader over lines produced lazily, so large batches stream through COPY without buffering.
    */
-  static <T> java.io.Reader reader(Iterator<T> rows, Function<T, String> toLine) {
+  public static <T> java.io.Reader reader(Iterator<T> rows, Function<T, String> toLine) {
     return new java.io.Reader() {
       private String current = "";
       private int pos = 0;
