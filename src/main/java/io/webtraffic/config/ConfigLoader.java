@@ -11,6 +11,7 @@ import io.webtraffic.config.PipelineConfig.FaultInjectionSettings;
 import io.webtraffic.config.PipelineConfig.FilterRules;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import io.webtraffic.config.PipelineConfig.KafkaSettings;
+import io.webtraffic.config.PipelineConfig.LimitSettings;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import io.webtraffic.config.PipelineConfig.Secret;
 import io.webtraffic.config.PipelineConfig.SparkSettings;
@@ -45,6 +46,10 @@ public final class ConfigLoader {
   public static final String ENV_SASL_PASSWORD = "PIPELINE_KAFKA_SASL_PASSWORD";
 
   private static final String ROOT = "pipeline";
+
+  /** Kafka's own default ceiling on a record (message.max.bytes is about 1 MiB), times 16. */
+  static final long MAX_RECORD_BYTES = 16L * 1024 * 1024;
+
   private static final String FREE_FORM = "spark.extra";
   private static final Set<String> SECRET_KEYS =
       Set.of("postgres.password", "kafka.sasl-username", "kafka.sasl-password");
@@ -285,6 +290,7 @@ public final class ConfigLoader {
         location(nonEmpty(c, "checkpoint-location")),
         positive(c, "event-time.watermark-delay"),
         positive(c, "event-time.max-future-skew"),
+        limits(c),
         filter,
         windows(c),
         iceberg,
@@ -340,6 +346,27 @@ public final class ConfigLoader {
         atLeast(c, "windows.count-size", 1),
         countKey,
         positive(c, "windows.count-flush-after"));
+  }
+
+  private static LimitSettings limits(Config c) {
+    return new LimitSettings(
+        between(c, "limits.max-record-bytes", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-url-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-referrer-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-host-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-ip-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-user-agent-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-header-bytes", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-event-id-length", 1, MAX_RECORD_BYTES));
+  }
+
+  private static long between(Config c, String key, long min, long max) {
+    long value = c.getLong(key);
+    if (value < min || value > max) {
+      throw InvalidConfigException.invalid(
+          ROOT + "." + key, value, "must be between " + min + " and " + max);
+    }
+    return value;
   }
 
   static TriggerSetting trigger(String value) {

@@ -16,6 +16,7 @@ public record PipelineConfig(
     String checkpointLocation,
     Duration watermarkDelay,
     Duration maxFutureSkew,
+    LimitSettings limits,
     FilterRules filter,
     WindowSettings windows,
     IcebergSettings iceberg,
@@ -42,6 +43,7 @@ public record PipelineConfig(
         checkpointLocation,
         watermarkDelay,
         maxFutureSkew,
+        limits,
         filter,
         windows,
         iceberg,
@@ -61,6 +63,20 @@ public record PipelineConfig(
       String saslMechanism,
       Optional<Secret> saslUsername,
       Optional<Secret> saslPassword) {}
+
+  /**
+   * The largest record and field values accepted; a record over one of them is dead-lettered with
+   * the limit's name, never stored cut short. Lengths are in characters, sizes in UTF-8 bytes.
+   */
+  public record LimitSettings(
+      long maxRecordBytes,
+      int maxUrlLength,
+      int maxReferrerLength,
+      int maxHostLength,
+      int maxIpLength,
+      int maxUserAgentLength,
+      int maxHeaderBytes,
+      int maxEventIdLength) {}
 
   /** Rules for events we do not keep; an empty pattern or list disables a rule. */
   public record FilterRules(

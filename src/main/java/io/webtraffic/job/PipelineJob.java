@@ -12,6 +12,8 @@ import io.webtraffic.transform.Decode;
 import io.webtraffic.transform.DedupKey;
 import io.webtraffic.transform.EnrichUserAgent;
 import io.webtraffic.transform.FilterEvents;
+import io.webtraffic.transform.RecordLimits;
+import io.webtraffic.transform.TextIntegrity;
 import io.webtraffic.window.StatefulWindows;
 import io.webtraffic.window.TimeWindows;
 import java.util.concurrent.TimeoutException;
@@ -70,10 +72,14 @@ public final class PipelineJob {
     // Kafka records: key, value, topic, partition, offset, timestamp.
     Dataset<Row> records = source.read(spark);
 
-    // Decode and validate (dead_reason), lift the user agent, apply filter rules (filter_reason).
+    // Decode and validate (dead_reason), lift the user agent, dead-letter text the sinks would
+    // alter
+    // and records over the limits, apply filter rules (filter_reason).
     Dataset<Row> decoded = new Decode(config.maxFutureSkew()).apply(records);
     Dataset<Row> enriched = new EnrichUserAgent().apply(decoded);
-    Dataset<Row> classified = new FilterEvents(config.filter()).apply(enriched);
+    Dataset<Row> checked =
+        new RecordLimits(config.limits()).apply(new TextIntegrity().apply(enriched));
+    Dataset<Row> classified = new FilterEvents(config.filter()).apply(checked);
 
     // Watermark on event time (dead and filtered records have none), then one shuffle by dedup key.
     Dataset<Row> keyed =
