@@ -401,6 +401,11 @@ public final class PostgresSink {
     }
   }
 
+  /**
+   * Adds the staged hits to the table. Rows Spark keeps apart can share a key here (no referrer and
+   * an empty referrer are both stored as ''), so they are summed first: one statement may not
+   * update a row twice.
+   */
   private void addHits(Statement st, String table, String columns, String key, long batchId)
       throws SQLException {
     st.executeUpdate(
@@ -410,10 +415,12 @@ public final class PostgresSink {
             + table
             + " AS t SELECT "
             + columns
-            + ", hits, "
+            + ", sum(hits), "
             + batchId
             + " FROM stage_"
             + table
+            + " GROUP BY "
+            + columns
             + " ON CONFLICT ("
             + key
             + ") DO UPDATE SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
