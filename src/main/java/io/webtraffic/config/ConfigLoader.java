@@ -42,6 +42,7 @@ public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "pipeline-defaults.conf";
   public static final String ENV_PREFIX = "PIPELINE_";
   public static final String ENV_POSTGRES_PASSWORD = "PIPELINE_POSTGRES_PASSWORD";
+  public static final String ENV_POSTGRES_MIGRATE_PASSWORD = "PIPELINE_POSTGRES_MIGRATE_PASSWORD";
   public static final String ENV_SASL_USERNAME = "PIPELINE_KAFKA_SASL_USERNAME";
   public static final String ENV_SASL_PASSWORD = "PIPELINE_KAFKA_SASL_PASSWORD";
 
@@ -52,7 +53,11 @@ public final class ConfigLoader {
 
   private static final String FREE_FORM = "spark.extra";
   private static final Set<String> SECRET_KEYS =
-      Set.of("postgres.password", "kafka.sasl-username", "kafka.sasl-password");
+      Set.of(
+          "postgres.password",
+          "postgres.migrate-password",
+          "kafka.sasl-username",
+          "kafka.sasl-password");
 
   /** An example value to replace, such as {@code <your-kafka:9092>} or {@code <path>}. */
   private static final Pattern PLACEHOLDER = Pattern.compile("<[^<>\\s=]+>");
@@ -262,11 +267,17 @@ public final class ConfigLoader {
           url,
           "allowed: a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/db");
     }
+    String user = nonEmpty(c, "postgres.user");
+    String migrateUser = c.getString("postgres.migrate-user").trim();
     PostgresSettings postgres =
         new PostgresSettings(
             url,
-            nonEmpty(c, "postgres.user"),
+            user,
             secret(env, ENV_POSTGRES_PASSWORD),
+            migrateUser.isEmpty() ? user : migrateUser,
+            migrateUser.isEmpty() || migrateUser.equals(user)
+                ? secret(env, ENV_POSTGRES_PASSWORD)
+                : secret(env, ENV_POSTGRES_MIGRATE_PASSWORD),
             postgresSchema(c),
             c.getBoolean("postgres.upsert-events"),
             (int) atLeast(c, "postgres.commit-retries", 0),

@@ -116,16 +116,26 @@ public record PipelineConfig(
 
   /**
    * Where windows and accounting go. A commit that cannot reach the server is retried {@code
-   * commitRetries} times, waiting {@code retryBackoff}, doubling up to 30 s, in between.
+   * commitRetries} times, waiting {@code retryBackoff}, doubling up to 30 s, in between. The job
+   * connects as {@code user}; the tables are created by {@code migrateUser}, which is {@code user}
+   * itself when not set apart (one role does both, and the job creates its tables at start).
    */
   public record PostgresSettings(
       String url,
       String user,
       Optional<Secret> password,
+      String migrateUser,
+      Optional<Secret> migratePassword,
       String schema,
       boolean upsertEvents,
       int commitRetries,
-      Duration retryBackoff) {}
+      Duration retryBackoff) {
+
+    /** True when no separate migration role is configured: the job creates its tables itself. */
+    public boolean migratesAtStart() {
+      return migrateUser.equals(user);
+    }
+  }
 
   public record SparkSettings(
       String master,

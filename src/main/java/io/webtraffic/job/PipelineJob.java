@@ -45,14 +45,19 @@ public final class PipelineJob {
   }
 
   /**
-   * The job as configured: Kafka source, Iceberg and PostgreSQL sinks. Creates the sinks' tables if
-   * missing, so a first run needs nothing prepared by hand.
+   * The job as configured: Kafka source, Iceberg and PostgreSQL sinks. Creates the Iceberg tables
+   * if missing; the PostgreSQL tables too when one role does both, else only checks that the
+   * migration ({@code scripts/pipeline migrate}) created them.
    */
   public static PipelineJob create(
       SparkSession spark, PipelineConfig config, Consumer<BatchCommitter.BatchReport> reports) {
     new IcebergTables(config.iceberg()).createIfMissing(spark);
     PostgresSink postgres = new PostgresSink(config.postgres(), config.jobName());
-    postgres.createTablesIfMissing();
+    if (config.postgres().migratesAtStart()) {
+      postgres.createTablesIfMissing();
+    } else {
+      postgres.requireTables();
+    }
     TimeWindows tumbling = TimeWindows.tumbling(config.windows().tumblingSize());
     TimeWindows sliding =
         TimeWindows.sliding(config.windows().slidingSize(), config.windows().slidingSlide());

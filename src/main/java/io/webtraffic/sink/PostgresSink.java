@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import java.io.IOException;
 import java.sql.Connection;
@@ -46,6 +47,9 @@ public final class PostgresSink {
           "pipeline_batches",
           "pipeline_ledger");
 
+  /** What the job's role may do on its tables, and nothing more. */
+  static final String JOB_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE";
+
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,9 +73,14 @@ public final class PostgresSink {
       WindowRows windows,
       Supplier<Iterator<Row>> events) {}
 
+  /**
+   * Creates the schema and tables that are missing, as the migration role ({@code
+   * postgres.migrate-user}), and grants the job's role exactly what it needs on them. The job's own
+   * role cannot do this: it may only read and write the rows of its tables.
+   */
   public void createTablesIfMissing() {
     String s = settings.schema();
-    try (Connection c = connect();
+    try (Connection c = connectAsMigrator();
         Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS " + s);
       st.execute(
@@ -150,6 +159,7 @@ public final class PostgresSink {
               + ".pipeline_batches.spark_dropped_by_watermark IS"
               + " 'rows Spark''s stateful operators dropped behind the watermark, from the query"
               + " progress; equals late'");
+      grantToJobRole(st);
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot create PostgreSQL tables in schema "
@@ -160,6 +170,73 @@ public final class PostgresSink {
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * The job's role may use the schema and read and write the rows of every table in it, today's and
+   * those a later migration adds (default privileges of the migration role); nothing else.
+   */
+  private void grantToJobRole(Statement st) throws SQLException {
+    if (settings.migratesAtStart()) {
+      return;
+    }
+    String s = settings.schema();
+    String job = quoteIdentifier(settings.user());
+    st.execute("GRANT USAGE ON SCHEMA " + s + " TO " + job);
+    st.execute("GRANT " + JOB_PRIVILEGES + " ON ALL TABLES IN SCHEMA " + s + " TO " + job);
+    st.execute(
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA "
+            + s
+            + " GRANT "
+            + JOB_PRIVILEGES
+            + " ON TABLES TO "
+            + job);
+  }
+
+  /**
+   * Stops the job at start, with what to do, when a table is missing or the job's role cannot write
+   * it: with a separate migration role the job never creates tables itself.
+   */
+  public void requireTables() {
+    String s = settings.schema();
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                // has_table_privilege is true for any one of a list: each is asked on its own.
+                "SELECT coalesce(bool_and(has_table_privilege(t, p)), false) FROM"
+                    + " (SELECT to_regclass(?) AS t) r,"
+                    + " unnest(string_to_array(?, ', ')) AS p WHERE t IS NOT NULL")) {
+      for (String table : TABLES) {
+        ps.setString(1, s + "." + table);
+        ps.setString(2, JOB_PRIVILEGES);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (!rs.getBoolean(1)) {
+            throw new IllegalStateException(
+                String.format(
+                    "Cannot start: PostgreSQL table %s.%s is missing or role %s cannot %s it;"
+                        + " run `scripts/pipeline migrate` with the same configuration first (it"
+                        + " connects as postgres.migrate-user %s)",
+                    s, table, settings.user(), JOB_PRIVILEGES, settings.migrateUser()));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot check the PostgreSQL tables in schema "
+              + s
+              + " at "
+              + settings.url()
+              + " as "
+              + settings.user()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static String quoteIdentifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   /**
@@ -489,9 +566,18 @@ public final class PostgresSink {
   }
 
   Connection connect() throws SQLException {
+    return connect(settings.user(), settings.password());
+  }
+
+  private Connection connectAsMigrator() throws SQLException {
+    return connect(settings.migrateUser(), settings.migratePassword());
+  }
+
+  private Connection connect(String user, java.util.Optional<PipelineConfig.Secret> password)
+      throws SQLException {
     Properties p = new Properties();
-    p.setProperty("user", settings.user());
-    settings.password().ifPresent(pw -> p.setProperty("password", pw.value()));
+    p.setProperty("user", user);
+    password.ifPresent(pw -> p.setProperty("password", pw.value()));
     p.setProperty("ApplicationName", jobName);
     return DriverManager.getConnection(settings.url(), p);
   }
