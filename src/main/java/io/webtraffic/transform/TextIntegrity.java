@@ -69,7 +69,11 @@ public final class TextIntegrity {
     for (String field : TEXT_FIELDS) {
       checked = checked.when(col(field).contains("\u0000"), lit(NUL_PREFIX + field));
     }
-    checked = checked.when(col("payload").rlike(UNPAIRED_ESCAPE), lit(UNPAIRED_SURROGATE));
+    // The cheap substring test first: the regular expression only runs on records with an escape.
+    Column payload = col("payload");
+    checked =
+        checked.when(
+            payload.contains("\\u").and(payload.rlike(UNPAIRED_ESCAPE)), lit(UNPAIRED_SURROGATE));
     return rows.withColumn("dead_reason", checked);
   }
 }
