@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       StackCommand.class,
       GenerateCommand.class,
       RunCommand.class,
+      MigrateCommand.class,
       SqlCommand.class,
       ReportCommand.class,
       StatusCommand.class,

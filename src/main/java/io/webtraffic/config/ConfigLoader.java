@@ -12,6 +12,7 @@ import io.webtraffic.config.PipelineConfig.FaultInjectionSettings;
 import io.webtraffic.config.PipelineConfig.FilterRules;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import io.webtraffic.config.PipelineConfig.KafkaSettings;
+import io.webtraffic.config.PipelineConfig.LimitSettings;
 import io.webtraffic.config.PipelineConfig.MaintenanceSettings;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import io.webtraffic.config.PipelineConfig.PromotedField;
@@ -44,13 +45,22 @@ public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "pipeline-defaults.conf";
   public static final String ENV_PREFIX = "PIPELINE_";
   public static final String ENV_POSTGRES_PASSWORD = "PIPELINE_POSTGRES_PASSWORD";
+  public static final String ENV_POSTGRES_MIGRATE_PASSWORD = "PIPELINE_POSTGRES_MIGRATE_PASSWORD";
   public static final String ENV_SASL_USERNAME = "PIPELINE_KAFKA_SASL_USERNAME";
   public static final String ENV_SASL_PASSWORD = "PIPELINE_KAFKA_SASL_PASSWORD";
 
   private static final String ROOT = "pipeline";
+
+  /** Kafka's own default ceiling on a record (message.max.bytes is about 1 MiB), times 16. */
+  static final long MAX_RECORD_BYTES = 16L * 1024 * 1024;
+
   private static final String FREE_FORM = "spark.extra";
   private static final Set<String> SECRET_KEYS =
-      Set.of("postgres.password", "kafka.sasl-username", "kafka.sasl-password");
+      Set.of(
+          "postgres.password",
+          "postgres.migrate-password",
+          "kafka.sasl-username",
+          "kafka.sasl-password");
 
   /** An example value to replace, such as {@code <your-kafka:9092>} or {@code <path>}. */
   private static final Pattern PLACEHOLDER = Pattern.compile("<[^<>\\s=]+>");
@@ -247,11 +257,17 @@ public final class ConfigLoader {
           "allowed: a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/db");
     }
     IcebergSettings iceberg = iceberg(c, url);
+    String user = nonEmpty(c, "postgres.user");
+    String migrateUser = c.getString("postgres.migrate-user").trim();
     PostgresSettings postgres =
         new PostgresSettings(
             url,
-            nonEmpty(c, "postgres.user"),
+            user,
             secret(env, ENV_POSTGRES_PASSWORD),
+            migrateUser.isEmpty() ? user : migrateUser,
+            migrateUser.isEmpty() || migrateUser.equals(user)
+                ? secret(env, ENV_POSTGRES_PASSWORD)
+                : secret(env, ENV_POSTGRES_MIGRATE_PASSWORD),
             postgresSchema(c),
             c.getBoolean("postgres.upsert-events"),
             (int) atLeast(c, "postgres.commit-retries", 0),
@@ -277,6 +293,7 @@ public final class ConfigLoader {
         location(nonEmpty(c, "checkpoint-location")),
         positive(c, "event-time.watermark-delay"),
         positive(c, "event-time.max-future-skew"),
+        limits(c),
         filter,
         windows(c),
         iceberg,
@@ -417,6 +434,27 @@ public final class ConfigLoader {
         positive(c, "windows.count-flush-after"));
   }
 
+  private static LimitSettings limits(Config c) {
+    return new LimitSettings(
+        between(c, "limits.max-record-bytes", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-url-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-referrer-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-host-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-ip-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-user-agent-length", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-header-bytes", 1, MAX_RECORD_BYTES),
+        (int) between(c, "limits.max-event-id-length", 1, MAX_RECORD_BYTES));
+  }
+
+  private static long between(Config c, String key, long min, long max) {
+    long value = c.getLong(key);
+    if (value < min || value > max) {
+      throw InvalidConfigException.invalid(
+          ROOT + "." + key, value, "must be between " + min + " and " + max);
+    }
+    return value;
+  }
+
   static TriggerSetting trigger(String value) {
     if (value.trim().equals(TriggerSetting.AVAILABLE_NOW)) {
       return new TriggerSetting(true, Duration.ZERO);
@@ -489,14 +527,6 @@ public final class ConfigLoader {
     long value = c.getLong(key);
     if (value < min) {
       throw InvalidConfigException.invalid(ROOT + "." + key, value, "must be >= " + min);
-    }
-    return value;
-  }
-
-  private static long between(Config c, String key, long min, long max) {
-    long value = atLeast(c, key, min);
-    if (value > max) {
-      throw InvalidConfigException.invalid(ROOT + "." + key, value, "must be <= " + max);
     }
     return value;
   }

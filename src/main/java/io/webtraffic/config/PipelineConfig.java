@@ -16,6 +16,7 @@ public record PipelineConfig(
     String checkpointLocation,
     Duration watermarkDelay,
     Duration maxFutureSkew,
+    LimitSettings limits,
     FilterRules filter,
     WindowSettings windows,
     IcebergSettings iceberg,
@@ -45,6 +46,7 @@ public record PipelineConfig(
         checkpointLocation,
         watermarkDelay,
         maxFutureSkew,
+        limits,
         filter,
         windows,
         iceberg,
@@ -67,6 +69,20 @@ public record PipelineConfig(
       String saslMechanism,
       Optional<Secret> saslUsername,
       Optional<Secret> saslPassword) {}
+
+  /**
+   * The largest record and field values accepted; a record over one of them is dead-lettered with
+   * the limit's name, never stored cut short. Lengths are in characters, sizes in UTF-8 bytes.
+   */
+  public record LimitSettings(
+      long maxRecordBytes,
+      int maxUrlLength,
+      int maxReferrerLength,
+      int maxHostLength,
+      int maxIpLength,
+      int maxUserAgentLength,
+      int maxHeaderBytes,
+      int maxEventIdLength) {}
 
   /** Rules for events we do not keep; an empty pattern or list disables a rule. */
   public record FilterRules(
@@ -136,16 +152,26 @@ public record PipelineConfig(
 
   /**
    * Where windows and accounting go. A commit that cannot reach the server is retried {@code
-   * commitRetries} times, waiting {@code retryBackoff}, doubling up to 30 s, in between.
+   * commitRetries} times, waiting {@code retryBackoff}, doubling up to 30 s, in between. The job
+   * connects as {@code user}; the tables are created by {@code migrateUser}, which is {@code user}
+   * itself when not set apart (one role does both, and the job creates its tables at start).
    */
   public record PostgresSettings(
       String url,
       String user,
       Optional<Secret> password,
+      String migrateUser,
+      Optional<Secret> migratePassword,
       String schema,
       boolean upsertEvents,
       int commitRetries,
-      Duration retryBackoff) {}
+      Duration retryBackoff) {
+
+    /** True when no separate migration role is configured: the job creates its tables itself. */
+    public boolean migratesAtStart() {
+      return migrateUser.equals(user);
+    }
+  }
 
   public record SparkSettings(
       String master,

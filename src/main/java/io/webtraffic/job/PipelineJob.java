@@ -16,6 +16,8 @@ import io.webtraffic.transform.Decode;
 import io.webtraffic.transform.DedupKey;
 import io.webtraffic.transform.EnrichUserAgent;
 import io.webtraffic.transform.FilterEvents;
+import io.webtraffic.transform.RecordLimits;
+import io.webtraffic.transform.TextIntegrity;
 import io.webtraffic.window.StatefulWindows;
 import io.webtraffic.window.TimeWindows;
 import java.util.concurrent.TimeoutException;
@@ -53,14 +55,19 @@ public final class PipelineJob {
   }
 
   /**
-   * The job as configured: Kafka source, Iceberg and PostgreSQL sinks. Creates the sinks' tables if
-   * missing, so a first run needs nothing prepared by hand.
+   * The job as configured: Kafka source, Iceberg and PostgreSQL sinks. Creates the Iceberg tables
+   * if missing; the PostgreSQL tables too when one role does both, else only checks that the
+   * migration ({@code scripts/pipeline migrate}) created them.
    */
   public static PipelineJob create(
       SparkSession spark, PipelineConfig config, Consumer<BatchCommitter.BatchReport> reports) {
     new IcebergTables(config.iceberg()).createIfMissing(spark);
     PostgresSink postgres = new PostgresSink(config.postgres(), config.jobName());
-    postgres.createTablesIfMissing();
+    if (config.postgres().migratesAtStart()) {
+      postgres.createTablesIfMissing();
+    } else {
+      postgres.requireTables();
+    }
     // The dimensions are loaded now, so that unreadable tables stop the job before it starts.
     SideInputs sideInputs =
         SideInputs.fromPostgres(
@@ -93,10 +100,14 @@ public final class PipelineJob {
     // Kafka records: key, value, topic, partition, offset, timestamp.
     Dataset<Row> records = source.read(spark);
 
-    // Decode and validate (dead_reason), lift the user agent, apply filter rules (filter_reason).
+    // Decode and validate (dead_reason), lift the user agent, dead-letter text the sinks would
+    // alter
+    // and records over the limits, apply filter rules (filter_reason).
     Dataset<Row> decoded = new Decode(config.maxFutureSkew()).apply(records);
     Dataset<Row> enriched = new EnrichUserAgent().apply(decoded);
-    Dataset<Row> classified = new FilterEvents(config.filter()).apply(enriched);
+    Dataset<Row> checked =
+        new RecordLimits(config.limits()).apply(new TextIntegrity().apply(enriched));
+    Dataset<Row> classified = new FilterEvents(config.filter()).apply(checked);
 
     // Watermark on event time (dead and filtered records have none), then one shuffle by dedup key.
     Dataset<Row> keyed =

@@ -27,6 +27,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static final String USER = "postgres";
   public static final String DATABASE = "postgres";
 
+  /** Creates the job's and the migration's roles (the setup an administrator runs once). */
+  public static final String ROLES_SQL = "sql/postgres-roles.sql";
+
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -84,7 +87,33 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         serverPort,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
         dir);
-    return new EmbeddedPostgresServer(postgres, dir);
+    EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, dir);
+    try {
+      server.createPipelineRoles();
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /**
+   * The job and migration roles of {@value #ROLES_SQL}, as an administrator would create them, so
+   * the embedded stack runs the job with least privilege too. Trust authentication on 127.0.0.1:
+   * the roles have no password here.
+   */
+  private void createPipelineRoles() {
+    try (var in = EmbeddedPostgresServer.class.getClassLoader().getResourceAsStream(ROLES_SQL);
+        Connection c = connect();
+        var st = c.createStatement()) {
+      if (in == null) {
+        throw new IllegalStateException("Cannot find " + ROLES_SQL + " on the classpath");
+      }
+      st.execute(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException | SQLException e) {
+      throw new IllegalStateException(
+          "Cannot create the pipeline's roles from " + ROLES_SQL + ": " + e.getMessage(), e);
+    }
   }
 
   public int port() {

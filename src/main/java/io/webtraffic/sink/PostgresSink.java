@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import io.webtraffic.enrich.DimensionTables;
 import io.webtraffic.quality.CheckResult;
@@ -50,6 +51,9 @@ public final class PostgresSink {
           QualityRows.TABLE,
           ProgressTable.TABLE);
 
+  /** What the job's role may do on its tables, and nothing more. */
+  static final String JOB_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE";
+
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSink.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,9 +85,14 @@ public final class PostgresSink {
    */
   public record Commit(boolean committed, KafkaTimes.Latency latency) {}
 
+  /**
+   * Creates the schema and tables that are missing, as the migration role ({@code
+   * postgres.migrate-user}), and grants the job's role exactly what it needs on them. The job's own
+   * role cannot do this: it may only read and write the rows of its tables.
+   */
   public void createTablesIfMissing() {
     String s = settings.schema();
-    try (Connection c = connect();
+    try (Connection c = connectAsMigrator();
         Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS " + s);
       st.execute(
@@ -200,6 +209,7 @@ public final class PostgresSink {
               + " '99th percentile of the time from the records'' Kafka timestamps to this commit'");
       st.execute(QualityRows.ddl(s));
       st.execute(ProgressTable.ddl(s));
+      grantToJobRole(st);
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot create PostgreSQL tables in schema "
@@ -210,6 +220,73 @@ public final class PostgresSink {
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * The job's role may use the schema and read and write the rows of every table in it, today's and
+   * those a later migration adds (default privileges of the migration role); nothing else.
+   */
+  private void grantToJobRole(Statement st) throws SQLException {
+    if (settings.migratesAtStart()) {
+      return;
+    }
+    String s = settings.schema();
+    String job = quoteIdentifier(settings.user());
+    st.execute("GRANT USAGE ON SCHEMA " + s + " TO " + job);
+    st.execute("GRANT " + JOB_PRIVILEGES + " ON ALL TABLES IN SCHEMA " + s + " TO " + job);
+    st.execute(
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA "
+            + s
+            + " GRANT "
+            + JOB_PRIVILEGES
+            + " ON TABLES TO "
+            + job);
+  }
+
+  /**
+   * Stops the job at start, with what to do, when a table is missing or the job's role cannot write
+   * it: with a separate migration role the job never creates tables itself.
+   */
+  public void requireTables() {
+    String s = settings.schema();
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                // has_table_privilege is true for any one of a list: each is asked on its own.
+                "SELECT coalesce(bool_and(has_table_privilege(t, p)), false) FROM"
+                    + " (SELECT to_regclass(?) AS t) r,"
+                    + " unnest(string_to_array(?, ', ')) AS p WHERE t IS NOT NULL")) {
+      for (String table : TABLES) {
+        ps.setString(1, s + "." + table);
+        ps.setString(2, JOB_PRIVILEGES);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (!rs.getBoolean(1)) {
+            throw new IllegalStateException(
+                String.format(
+                    "Cannot start: PostgreSQL table %s.%s is missing or role %s cannot %s it;"
+                        + " run `scripts/pipeline migrate` with the same configuration first (it"
+                        + " connects as postgres.migrate-user %s)",
+                    s, table, settings.user(), JOB_PRIVILEGES, settings.migrateUser()));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot check the PostgreSQL tables in schema "
+              + s
+              + " at "
+              + settings.url()
+              + " as "
+              + settings.user()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static String quoteIdentifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
   /**
@@ -523,6 +600,11 @@ public final class PostgresSink {
     }
   }
 
+  /**
+   * Adds the staged hits to the table. Rows Spark keeps apart can share a key here (no referrer and
+   * an empty referrer are both stored as ''), so they are summed first: one statement may not
+   * update a row twice.
+   */
   private void addHits(Statement st, String table, String columns, String key, long batchId)
       throws SQLException {
     st.executeUpdate(
@@ -532,10 +614,12 @@ public final class PostgresSink {
             + table
             + " AS t SELECT "
             + columns
-            + ", hits, "
+            + ", sum(hits), "
             + batchId
             + " FROM stage_"
             + table
+            + " GROUP BY "
+            + columns
             + " ON CONFLICT ("
             + key
             + ") DO UPDATE SET hits = t.hits + EXCLUDED.hits, last_batch_id = EXCLUDED.last_batch_id");
@@ -621,9 +705,18 @@ public final class PostgresSink {
   }
 
   Connection connect() throws SQLException {
+    return connect(settings.user(), settings.password());
+  }
+
+  private Connection connectAsMigrator() throws SQLException {
+    return connect(settings.migrateUser(), settings.migratePassword());
+  }
+
+  private Connection connect(String user, java.util.Optional<PipelineConfig.Secret> password)
+      throws SQLException {
     Properties p = new Properties();
-    p.setProperty("user", settings.user());
-    settings.password().ifPresent(pw -> p.setProperty("password", pw.value()));
+    p.setProperty("user", user);
+    password.ifPresent(pw -> p.setProperty("password", pw.value()));
     p.setProperty("ApplicationName", jobName);
     return DriverManager.getConnection(settings.url(), p);
   }

@@ -29,6 +29,8 @@ public final class Decode {
   static final String ISO_INSTANT =
       "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$";
 
+  public static final String EMPTY_RECORD = "empty_record";
+
   private final Duration maxFutureSkew;
 
   public Decode(Duration maxFutureSkew) {
@@ -59,7 +61,7 @@ public final class Decode {
         col("kafka_timestamp").plus(expr("INTERVAL " + maxFutureSkew.toMillis() + " MILLISECONDS"));
 
     Column reason =
-        when(col("raw_value").isNull().or(expr("length(raw_value) = 0")), lit("empty_record"))
+        when(col("raw_value").isNull().or(expr("length(raw_value) = 0")), lit(EMPTY_RECORD))
             .when(
                 col("e").isNull().or(col("e." + EventSchema.CORRUPT).isNotNull()),
                 lit("malformed_json"));

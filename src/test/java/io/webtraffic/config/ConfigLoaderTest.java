@@ -334,4 +334,34 @@ class ConfigLoaderTest {
             + " as '15 minutes')",
         error(Map.of(), Map.of("quality.event-time-skew.max", "0 s"), null));
   }
+
+  @Test
+  void limitsAreValidatedAndNamedInTheError() throws IOException {
+    PipelineConfig c = load(Map.of(), Map.of("limits.max-url-length", "2048"), null);
+    assertEquals(2048, c.limits().maxUrlLength());
+    assertEquals(65536, c.limits().maxRecordBytes());
+    assertEquals(
+        "Invalid pipeline.limits.max-record-bytes: '0' (must be between 1 and 16777216)",
+        error(Map.of(), Map.of("limits.max-record-bytes", "0"), null));
+  }
+
+  @Test
+  void theMigrationRoleIsTheJobRoleUnlessSetApartWithItsOwnPassword() throws IOException {
+    PipelineConfig one = load(Map.of("PIPELINE_POSTGRES_PASSWORD", "job"), Map.of(), null);
+    assertTrue(one.postgres().migratesAtStart());
+    assertEquals("job", one.postgres().migratePassword().orElseThrow().value());
+    PipelineConfig two =
+        load(
+            Map.of(
+                "PIPELINE_POSTGRES_PASSWORD", "job", "PIPELINE_POSTGRES_MIGRATE_PASSWORD", "own"),
+            Map.of("postgres.user", "webtraffic_job", "postgres.migrate-user", "webtraffic_owner"),
+            null);
+    assertFalse(two.postgres().migratesAtStart());
+    assertEquals("webtraffic_owner", two.postgres().migrateUser());
+    assertEquals("own", two.postgres().migratePassword().orElseThrow().value());
+    assertEquals(
+        "Cannot take postgres.migrate-password from flag --set postgres.migrate-password: secrets"
+            + " come from the environment only (PIPELINE_POSTGRES_MIGRATE_PASSWORD)",
+        error(Map.of(), Map.of("postgres.migrate-password", "x"), null));
+  }
 }

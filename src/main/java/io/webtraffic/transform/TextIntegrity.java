@@ -1,0 +1,79 @@
+package io.webtraffic.transform;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.decode;
+import static org.apache.spark.sql.functions.encode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Dead-letters records whose text would be altered on the way to the sinks, so that every string
+ * stored is byte for byte the one received:
+ *
+ * <ul>
+ *   <li>{@code invalid_utf8}: the value is not valid UTF-8. Spark's JSON reader would replace the
+ *       bad bytes with U+FFFD without a word.
+ *   <li>{@code nul_character:<field>}: a string holds U+0000 (JSON {@code \u0000}), which a
+ *       PostgreSQL {@code text} value cannot hold; COPY would fail the whole batch.
+ *   <li>{@code unpaired_surrogate}: a JSON escape names half of a UTF-16 surrogate pair ({@code
+ *       \ud800} alone), which has no UTF-8 form; Spark would store {@code ?} instead.
+ * </ul>
+ *
+ * Invalid UTF-8 outranks the reasons {@link Decode} found (the bytes are wrong before any JSON is
+ * read); the other two apply to records that are otherwise good.
+ */
+public final class TextIntegrity {
+  public static final String INVALID_UTF8 = "invalid_utf8";
+  public static final String NUL_PREFIX = "nul_character:";
+  public static final String UNPAIRED_SURROGATE = "unpaired_surrogate";
+
+  /** The strings that reach a sink, read from the event or derived from its user agent. */
+  static final List<String> TEXT_FIELDS =
+      List.of(
+          "url",
+          "referrer",
+          "host",
+          "ip",
+          "event_id",
+          "user_agent",
+          "headers",
+          "ua_family",
+          "ua_major",
+          "device_family",
+          "os_family");
+
+  /**
+   * A {@code \\uD800}-{@code \\uDBFF} escape not followed by a low one, or a {@code \\uDC00}-{@code
+   * \\uDFFF} escape not preceded by a high one; an escaped backslash before the u (an even run of
+   * backslashes) is text, not an escape.
+   */
+  static final String UNPAIRED_ESCAPE =
+      "(?:^|[^\\\\])(?:\\\\\\\\)*"
+          + "(?:\\\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\\\u[dD][c-fC-F])"
+          + "|(?<!\\\\u[dD][89abAB][0-9a-fA-F]{2})\\\\u[dD][c-fC-F][0-9a-fA-F]{2})";
+
+  /** Decoded and enriched rows in; the same rows, dead_reason set where text would be altered. */
+  public Dataset<Row> apply(Dataset<Row> rows) {
+    Column raw = col("raw_value");
+    Column reason = col("dead_reason");
+    Column notUtf8 = encode(decode(raw, "UTF-8"), "UTF-8").notEqual(raw);
+    Column checked =
+        when(reason.equalTo(Decode.EMPTY_RECORD), reason)
+            .when(notUtf8, lit(INVALID_UTF8))
+            .when(reason.isNotNull(), reason);
+    for (String field : TEXT_FIELDS) {
+      checked = checked.when(col(field).contains("\u0000"), lit(NUL_PREFIX + field));
+    }
+    // The cheap substring test first: the regular expression only runs on records with an escape.
+    Column payload = col("payload");
+    checked =
+        checked.when(
+            payload.contains("\\u").and(payload.rlike(UNPAIRED_ESCAPE)), lit(UNPAIRED_SURROGATE));
+    return rows.withColumn("dead_reason", checked);
+  }
+}
