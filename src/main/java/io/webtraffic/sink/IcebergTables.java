@@ -3,6 +3,7 @@ package io.webtraffic.sink;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -70,7 +71,7 @@ public final class IcebergTables {
           "environment STRING");
 
   private static final List<String> ENRICHED_COLUMNS =
-      java.util.stream.Stream.concat(GEO_COLUMNS.stream(), SITE_COLUMNS.stream()).toList();
+      Stream.concat(GEO_COLUMNS.stream(), SITE_COLUMNS.stream()).toList();
 
   private static final String HITS_BY_HOST_COLUMNS =
       String.join(
