@@ -3,7 +3,6 @@ package io.webtraffic.enrich;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
-import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,10 +19,6 @@ import org.apache.spark.sql.types.StructType;
  * address, or an unknown host, gives "unknown".
  */
 public final class Enrich {
-  /** The columns added, in table order. */
-  public static final List<String> COLUMNS =
-      List.of("country", "state", "city", "site_name", "owner", "environment");
-
   private static final StructType GEO =
       new StructType()
           .add("country", DataTypes.StringType, false)

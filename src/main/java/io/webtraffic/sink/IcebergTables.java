@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.iceberg.ReplaceSortOrder;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateProperties;
@@ -82,7 +83,7 @@ public final class IcebergTables {
           "environment STRING");
 
   private static final List<String> ENRICHED_COLUMNS =
-      java.util.stream.Stream.concat(GEO_COLUMNS.stream(), SITE_COLUMNS.stream()).toList();
+      Stream.concat(GEO_COLUMNS.stream(), SITE_COLUMNS.stream()).toList();
 
   private static final String HITS_BY_HOST_COLUMNS =
       String.join(
