@@ -52,8 +52,13 @@ public final class QualityGate {
     }
     List<CheckResult> stopping = results.stream().filter(CheckResult::stops).toList();
     if (!stopping.isEmpty()) {
-      postgres.recordQuality(queryId, batchId, results);
       DataQualityStop stop = new DataQualityStop(batchId, stopping, postgres.qualityTable());
+      try {
+        postgres.recordQuality(queryId, batchId, results);
+      } catch (RuntimeException e) {
+        // The stop matters more than its row: the reason is in the log and the job's output.
+        LOG.warn("Batch {}: the check results could not be recorded: {}", batchId, e.getMessage());
+      }
       LOG.error("{}", stop.getMessage());
       throw stop;
     }

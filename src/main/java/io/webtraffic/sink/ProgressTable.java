@@ -84,8 +84,7 @@ public final class ProgressTable {
                     + updates)) {
       int i = 1;
       for (Object value : columns.values()) {
-        ps.setObject(
-            i++, value == null ? null : value instanceof Number ? value : value.toString());
+        ps.setObject(i++, value == null || value instanceof Number ? value : text(value));
       }
       ps.executeUpdate();
     } catch (SQLException e) {
