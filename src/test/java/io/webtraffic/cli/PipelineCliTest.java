@@ -48,6 +48,20 @@ class PipelineCliTest {
   }
 
   @Test
+  void reconcileRefusesAnHourThatIsNotAnInstantAndNeedsOneOfItsOptions() {
+    Result bad = run("reconcile", "--hour", "yesterday");
+    assertEquals(2, bad.code());
+    assertTrue(
+        bad.err()
+            .startsWith(
+                "Invalid --hour: 'yesterday' (an ISO-8601 instant such as 2026-03-01T09:00:00Z)"),
+        bad.err());
+    assertEquals(2, run("reconcile").code());
+    assertEquals(
+        2, run("reconcile", "--hour", "2026-03-01T09:00:00Z", "--from", "x", "--to", "y").code());
+  }
+
+  @Test
   void aMissingConfigFileIsNamed() {
     Result r = run("sql", "--config", "no/such.conf", "SELECT 1");
     assertEquals(2, r.code());
