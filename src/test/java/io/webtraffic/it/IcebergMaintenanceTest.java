@@ -142,13 +142,15 @@ class IcebergMaintenanceTest {
   static final String COLUMNS =
       " AS t(dedup_key, event_time, url, referrer, host, ip, user_agent, ua_family, ua_major,"
           + " device_family, os_family, headers, user_id, academy_id, event_id, payload,"
-          + " kafka_partition, kafka_offset, kafka_timestamp, batch_id)";
+          + " kafka_partition, kafka_offset, kafka_timestamp, batch_id, country, state, city,"
+          + " site_name, owner, environment)";
 
   static String row(Instant time, String host, long offset, int partition) {
     String t = "TIMESTAMP '" + time.toString().replace("T", " ").replace("Z", "") + "'";
     return String.format(
         "('k-%d-%d', %s, '/', NULL, '%s', '10.0.0.1', NULL, 'Chrome', '1', 'Other', 'Linux',"
-            + " '{}', NULL, NULL, NULL, '{}', %d, CAST(%d AS BIGINT), %s, CAST(%d AS BIGINT))",
+            + " '{}', NULL, NULL, NULL, '{}', %d, CAST(%d AS BIGINT), %s, CAST(%d AS BIGINT),"
+            + " 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown')",
         partition, offset, t, host, partition, offset, t, offset);
   }
 
