@@ -1,5 +1,6 @@
 package io.webtraffic.it;
 
+import static io.webtraffic.testing.SqlRows.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.webtraffic.local.Await;
@@ -120,16 +121,5 @@ class ProgressTableTest {
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static List<String> rows(Connection c, String sql) throws java.sql.SQLException {
-    List<String> out = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
   }
 }
