@@ -2,6 +2,8 @@ package io.webtraffic.job;
 
 import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import io.webtraffic.fs.NioLocalFileSystem;
+import io.webtraffic.fs.NioLocalFs;
 import io.webtraffic.ops.FaultInjection;
 import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.ops.HaltingStateStoreProvider;
@@ -22,6 +24,12 @@ public final class SparkSessions {
     if (!conf.contains("spark.master")) {
       conf.setMaster(config.spark().master());
     }
+    if (conf.get("spark.master").startsWith("local")) {
+      // Checkpoint, state and (Hadoop catalog) Iceberg files on the local disk, written without
+      // starting a chmod or readlink process per file.
+      conf.set("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
+          .set("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFs.class.getName());
+    }
     conf.setAppName(config.jobName())
         .set("spark.sql.session.timeZone", "UTC")
         .set("spark.sql.shuffle.partitions", String.valueOf(config.spark().shufflePartitions()))
@@ -34,6 +42,9 @@ public final class SparkSessions {
         // through the exchange the job's two branches share: it would leave the deduplication at
         // watermark 0 (nothing late, no state evicted).
         .set("spark.sql.streaming.statefulOperator.allowMultiple", "false")
+        // Each batch plans its foreachBatch queries anew; with Spark's default of 100 cached
+        // classes they evict each other and about 40 are compiled again every batch.
+        .set("spark.sql.codegen.cache.maxEntries", "1000")
         .set(
             "spark.sql.extensions",
             "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");

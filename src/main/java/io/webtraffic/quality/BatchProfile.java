@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.webtraffic.sink.KafkaTimes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,18 @@ public record BatchProfile(
   static final int ACCURACY = 10_000;
 
   public static BatchProfile of(Dataset<Row> classified, List<String> requiredFields) {
+    Column[] aggs = aggregates(requiredFields);
+    return from(
+        classified.agg(aggs[0], Arrays.copyOfRange(aggs, 1, aggs.length)).first(), requiredFields);
+  }
+
+  /**
+   * The profile's aggregates over a classified batch, in the order {@link #from} reads them; the
+   * committer observes them during its counting job rather than running one of their own.
+   */
+  public static Column[] aggregates(List<String> requiredFields) {
     List<Column> aggs = new ArrayList<>();
+    aggs.add(count(lit(1)).as("read"));
     for (String field : requiredFields) {
       aggs.add(sum(when(col(field).isNull(), 1).otherwise(0)).as("null_" + field));
     }
@@ -48,8 +60,11 @@ public record BatchProfile(
     aggs.add(
         percentile_approx(kafkaMs, array(lit(0.01), lit(0.05), lit(0.5)), lit(ACCURACY))
             .as("kafka_q"));
-    Row r = classified.agg(count(lit(1)).as("read"), aggs.toArray(Column[]::new)).first();
+    return aggs.toArray(Column[]::new);
+  }
 
+  /** The profile from one row of {@link #aggregates}. */
+  public static BatchProfile from(Row r, List<String> requiredFields) {
     long read = r.getLong(0);
     Map<String, Long> nulls = new LinkedHashMap<>();
     for (int i = 0; i < requiredFields.size(); i++) {

@@ -5,16 +5,14 @@ import io.webtraffic.config.PipelineConfig.QualitySettings;
 import io.webtraffic.sink.BatchCounts;
 import io.webtraffic.sink.PostgresSink;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the data-quality checks on a classified batch before any sink commits. A failed check with
- * action warn is logged; one with action stop records every result of the batch on its own (the
- * batch's transaction will never happen) and throws {@link DataQualityStop}, which fails the query
- * before Iceberg, PostgreSQL or Spark's commit log hold anything of the batch.
+ * Runs the data-quality checks on a classified batch's profile and counts before any sink commits.
+ * A failed check with action warn is logged; one with action stop records every result of the batch
+ * on its own (the batch's transaction will never happen) and throws {@link DataQualityStop}, which
+ * fails the query before Iceberg, PostgreSQL or Spark's commit log hold anything of the batch.
  */
 public final class QualityGate {
   private static final Logger LOG = LoggerFactory.getLogger(QualityGate.class);
@@ -32,8 +30,12 @@ public final class QualityGate {
   /** The batch's profile (also used for its latency) and its check results. */
   public record Verdict(BatchProfile profile, List<CheckResult> results) {}
 
-  public Verdict check(Dataset<Row> classified, BatchCounts counts, String queryId, long batchId) {
-    BatchProfile profile = BatchProfile.of(classified, settings.requiredFields());
+  /** The fields whose null share is checked: the batch's profile counts their nulls. */
+  public List<String> requiredFields() {
+    return settings.requiredFields();
+  }
+
+  public Verdict check(BatchProfile profile, BatchCounts counts, String queryId, long batchId) {
     List<Long> recent =
         counts.read() == 0
             ? List.of()

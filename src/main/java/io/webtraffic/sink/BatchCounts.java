@@ -1,12 +1,9 @@
 package io.webtraffic.sink;
 
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-
 import io.webtraffic.transform.Classify;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -25,27 +22,24 @@ public record BatchCounts(
     Map<String, Long> filteredByReason,
     long keptButLate) {
 
-  static BatchCounts of(Dataset<Row> classified) {
+  /**
+   * The counts from a classified batch grouped by at least outcome, reason (dead or filter reason),
+   * kept, with the group's size in {@code count}.
+   */
+  static BatchCounts of(List<Row> groups) {
     Map<String, Long> byOutcome = new TreeMap<>();
     Map<String, Long> deadBy = new TreeMap<>();
     Map<String, Long> filteredBy = new TreeMap<>();
     long keptButLate = 0;
-    for (Row r :
-        classified
-            .groupBy(
-                col("outcome"),
-                coalesce(col("dead_reason"), col("filter_reason")).as("reason"),
-                col("kept"))
-            .count()
-            .collectAsList()) {
-      String outcome = r.getString(0);
-      long n = r.getLong(3);
+    for (Row r : groups) {
+      String outcome = r.getAs("outcome");
+      long n = r.<Long>getAs("count");
       byOutcome.merge(outcome, n, Long::sum);
       if (outcome.equals(Classify.DEAD)) {
-        deadBy.merge(r.getString(1), n, Long::sum);
+        deadBy.merge(r.getAs("reason"), n, Long::sum);
       } else if (outcome.equals(Classify.FILTERED)) {
-        filteredBy.merge(r.getString(1), n, Long::sum);
-      } else if (outcome.equals(Classify.LATE) && r.getBoolean(2)) {
+        filteredBy.merge(r.getAs("reason"), n, Long::sum);
+      } else if (outcome.equals(Classify.LATE) && r.<Boolean>getAs("kept")) {
         keptButLate += n;
       }
     }

@@ -6,7 +6,6 @@ import io.webtraffic.window.Sessions;
 import io.webtraffic.window.StatefulWindows;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
@@ -26,20 +25,19 @@ public record WindowRows(
   static final List<String> GEO_COLUMNS = List.of("country", "state", "city");
 
   /**
-   * Collects the batch's window rows; each session gets the country, state and city of its ip
-   * (every event of a session has the same ip), looked up here on the driver.
+   * The batch's window rows as the operator reported them; each session gets the country, state and
+   * city of its ip (every event of a session has the same ip), looked up here on the driver.
    */
-  static WindowRows of(Dataset<Row> batch, Dimensions dimensions) {
-    Dataset<Row> sessions = StatefulWindows.sessions(batch);
-    Dataset<Row> counts = StatefulWindows.countWindows(batch);
-    StructType sessionSchema = sessions.schema();
+  static WindowRows of(StatefulWindows.Reported reported, Dimensions dimensions) {
+    StructType sessionSchema = StatefulWindows.SESSION_SCHEMA;
     for (String field : GEO_COLUMNS) {
       sessionSchema = sessionSchema.add(field, DataTypes.StringType, false);
     }
     StructType schema = sessionSchema;
     List<Row> enriched =
-        sessions.collectAsList().stream().map(r -> withGeo(r, schema, dimensions)).toList();
-    return new WindowRows(enriched, sessionSchema, counts.collectAsList(), counts.schema());
+        reported.sessions().stream().map(r -> withGeo(r, schema, dimensions)).toList();
+    return new WindowRows(
+        enriched, sessionSchema, reported.countWindows(), StatefulWindows.COUNT_SCHEMA);
   }
 
   private static Row withGeo(Row session, StructType schema, Dimensions dimensions) {

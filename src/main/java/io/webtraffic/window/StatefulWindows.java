@@ -22,10 +22,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.streaming.GroupState;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -131,45 +134,96 @@ public final class StatefulWindows {
             GroupStateTimeout.EventTimeTimeout());
   }
 
-  /** The (kafka_partition, kafka_offset) of the events the deduplication kept. */
-  public static Dataset<Row> kept(Dataset<Row> batch) {
-    return batch
-        .where(col(ROW_KIND).equalTo(KEPT))
-        .select(col("kept_partition").as("kafka_partition"), col("kept_offset").as("kafka_offset"));
+  /** Operator output columns of a session row, and their names in the sessions tables. */
+  private static final String[][] SESSION_COLUMNS = {
+    {"session_id", "session_id"},
+    {"session_ip", "ip"},
+    {"session_host", "host"},
+    {"session_start", "session_start"},
+    {"session_end", "session_end"},
+    {"session_events", "events"},
+    {"session_distinct_urls", "distinct_urls"},
+    {"session_ua_family", "ua_family"},
+    {"session_device_family", "device_family"},
+    {"session_os_family", "os_family"},
+    {"session_status", "status"}
+  };
+
+  /** Operator output columns of a count-window row, and their names in the count_windows tables. */
+  private static final String[][] COUNT_COLUMNS = {
+    {"count_window_id", "window_id"},
+    {"count_key", "window_key"},
+    {"count_start", "window_start"},
+    {"count_end", "window_end"},
+    {"count_events", "events"},
+    {"count_closed_by", "closed_by"}
+  };
+
+  /** Schema of {@link Reported#sessions()}. */
+  public static final StructType SESSION_SCHEMA = renamed(SESSION_COLUMNS);
+
+  /** Schema of {@link Reported#countWindows()}. */
+  public static final StructType COUNT_SCHEMA = renamed(COUNT_COLUMNS);
+
+  private static final StructType KEPT_SCHEMA =
+      new StructType()
+          .add("kafka_partition", DataTypes.IntegerType, false)
+          .add("kafka_offset", DataTypes.LongType, false);
+
+  /**
+   * What the operator reported in one micro-batch, on the driver: the (kafka_partition,
+   * kafka_offset) of every row the deduplication kept; the sessions that changed, with their
+   * status: open, closed (final) or merged (into another session, so its row goes); and the count
+   * windows finished, each final.
+   */
+  public record Reported(List<Row> kept, List<Row> sessions, List<Row> countWindows) {
+
+    /** The kept rows' coordinates as a small local relation, for a broadcast join. */
+    public Dataset<Row> keptRows(SparkSession spark) {
+      return spark.createDataFrame(kept, KEPT_SCHEMA);
+    }
   }
 
   /**
-   * Sessions that changed in the batch, with their status: open, closed (final) or merged (into
-   * another session, so its row goes).
+   * Collects the operator's rows of a batch: one per kept event (two numbers) and one per changed
+   * session or count window. Run first on a persisted batch, this is also the action that runs the
+   * batch itself.
    */
-  public static Dataset<Row> sessions(Dataset<Row> batch) {
-    return batch
-        .where(col(ROW_KIND).equalTo(SESSION))
-        .select(
-            col("session_id"),
-            col("session_ip").as("ip"),
-            col("session_host").as("host"),
-            col("session_start"),
-            col("session_end"),
-            col("session_events").as("events"),
-            col("session_distinct_urls").as("distinct_urls"),
-            col("session_ua_family").as("ua_family"),
-            col("session_device_family").as("device_family"),
-            col("session_os_family").as("os_family"),
-            col("session_status").as("status"));
+  public static Reported reported(Dataset<Row> batch) {
+    List<Row> kept = new ArrayList<>();
+    List<Row> sessions = new ArrayList<>();
+    List<Row> countWindows = new ArrayList<>();
+    List<Row> rows =
+        batch
+            .where(col(ROW_KIND).isNotNull())
+            .select(Arrays.stream(OUTPUT.fieldNames()).map(f -> col(f)).toArray(Column[]::new))
+            .collectAsList();
+    for (Row r : rows) {
+      switch (r.getString(0)) {
+        case KEPT -> kept.add(RowFactory.create(r.get(1), r.get(2)));
+        case SESSION -> sessions.add(project(r, SESSION_COLUMNS, SESSION_SCHEMA));
+        case COUNT -> countWindows.add(project(r, COUNT_COLUMNS, COUNT_SCHEMA));
+        default -> throw new IllegalStateException("Unknown row kind " + r.getString(0));
+      }
+    }
+    return new Reported(kept, sessions, countWindows);
   }
 
-  /** Count windows finished in the batch; each is final. */
-  public static Dataset<Row> countWindows(Dataset<Row> batch) {
-    return batch
-        .where(col(ROW_KIND).equalTo(COUNT))
-        .select(
-            col("count_window_id").as("window_id"),
-            col("count_key").as("window_key"),
-            col("count_start").as("window_start"),
-            col("count_end").as("window_end"),
-            col("count_events").as("events"),
-            col("count_closed_by").as("closed_by"));
+  private static StructType renamed(String[][] columns) {
+    StructType schema = new StructType();
+    for (String[] c : columns) {
+      StructField f = OUTPUT.apply(c[0]);
+      schema = schema.add(c[1], f.dataType(), f.nullable());
+    }
+    return schema;
+  }
+
+  private static Row project(Row output, String[][] columns, StructType schema) {
+    Object[] values = new Object[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      values[i] = output.get(OUTPUT.fieldIndex(columns[i][0]));
+    }
+    return new GenericRowWithSchema(values, schema);
   }
 
   /** The per-group function: dispatches to the session or count-window logic. */

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.timestamp_millis;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.stream.LongStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,6 +78,15 @@ public final class TimeWindows {
     return size.equals(slide)
         ? functions.window(col("event_time"), sizeText)
         : functions.window(col("event_time"), sizeText, slide.toMillis() + " milliseconds");
+  }
+
+  /** The start of every window holding the instant {@code ms}, earliest first. */
+  public long[] startsContaining(long ms) {
+    long sizeMs = size.toMillis();
+    long slideMs = slide.toMillis();
+    long first = Math.floorDiv(ms - sizeMs, slideMs) * slideMs + slideMs;
+    long last = Math.floorDiv(ms, slideMs) * slideMs;
+    return LongStream.iterate(first, s -> s <= last, s -> s + slideMs).toArray();
   }
 
   /**
