@@ -12,7 +12,10 @@ import java.util.Locale;
 public enum FaultPoint {
   /** Offsets logged, rows classified, nothing committed anywhere. */
   BEFORE_SINKS,
-  /** Events, late events and dead letters committed to Iceberg; the window tables not yet. */
+  /**
+   * Events, late events, dead letters, closed sessions and count windows committed to Iceberg; the
+   * closed time windows not yet.
+   */
   BETWEEN_ICEBERG_TABLES,
   /** Every Iceberg table committed; PostgreSQL not yet. */
   AFTER_ICEBERG,

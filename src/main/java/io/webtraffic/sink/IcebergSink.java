@@ -11,9 +11,11 @@ import io.webtraffic.ops.FaultInjection;
 import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.transform.Classify;
 import io.webtraffic.window.TimeWindows;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -66,49 +68,59 @@ public final class IcebergSink {
       long batchId,
       Watermarks watermarks) {
     SparkSession spark = classified.sparkSession();
-    long dead =
-        appendIfAny(
-            IcebergTables.DEAD_LETTERS,
-            counts.dead(),
-            deadLetters(classified, batchId),
-            queryId,
-            batchId);
-    long late =
-        appendIfAny(
-            IcebergTables.LATE_EVENTS,
-            counts.late(),
-            lateEvents(classified, batchId, watermarks.lateThresholdMs()),
-            queryId,
-            batchId);
-    long events =
-        appendIfAny(
-            IcebergTables.EVENTS,
-            counts.events(),
-            events(classified, Classify.EVENT, batchId),
-            queryId,
-            batchId);
-    FaultInjection.at(FaultPoint.BETWEEN_ICEBERG_TABLES, batchId);
     List<Row> closedSessions = windows.closedSessions();
-    long sessions =
-        appendIfAny(
-            IcebergTables.SESSIONS,
-            closedSessions.size(),
-            spark
-                .createDataFrame(closedSessions, windows.sessionSchema())
-                .drop("status")
-                .withColumn("batch_id", lit(batchId)),
-            queryId,
-            batchId);
-    long countWindows =
-        appendIfAny(
-            IcebergTables.COUNT_WINDOWS,
-            windows.countWindows().size(),
-            spark
-                .createDataFrame(windows.countWindows(), windows.countSchema())
-                .withColumn("batch_id", lit(batchId)),
-            queryId,
-            batchId);
+    // The tables are independent and each commit is idempotent, so they commit side by side: one
+    // table's planning and metadata writes overlap another's Spark job.
+    List<Long> appended =
+        ParallelCommits.run(
+            () ->
+                appendIfAny(
+                    IcebergTables.DEAD_LETTERS,
+                    counts.dead(),
+                    deadLetters(classified, batchId),
+                    queryId,
+                    batchId),
+            () ->
+                appendIfAny(
+                    IcebergTables.LATE_EVENTS,
+                    counts.late(),
+                    lateEvents(classified, batchId, watermarks.lateThresholdMs()),
+                    queryId,
+                    batchId),
+            () ->
+                appendIfAny(
+                    IcebergTables.EVENTS,
+                    counts.events(),
+                    events(classified, Classify.EVENT, batchId),
+                    queryId,
+                    batchId),
+            () ->
+                appendIfAny(
+                    IcebergTables.SESSIONS,
+                    closedSessions.size(),
+                    spark
+                        .createDataFrame(closedSessions, windows.sessionSchema())
+                        .drop("status")
+                        .withColumn("batch_id", lit(batchId)),
+                    queryId,
+                    batchId),
+            () ->
+                appendIfAny(
+                    IcebergTables.COUNT_WINDOWS,
+                    windows.countWindows().size(),
+                    spark
+                        .createDataFrame(windows.countWindows(), windows.countSchema())
+                        .withColumn("batch_id", lit(batchId)),
+                    queryId,
+                    batchId));
+    long dead = appended.get(0);
+    long late = appended.get(1);
+    long events = appended.get(2);
+    long sessions = appended.get(3);
+    long countWindows = appended.get(4);
+    FaultInjection.at(FaultPoint.BETWEEN_ICEBERG_TABLES, batchId);
 
+    // Closed time windows are computed from the events table: after its commit above.
     long hostWindows = 0;
     long referrerWindows = 0;
     long slidingWindows = 0;
@@ -127,34 +139,47 @@ public final class IcebergSink {
       Dataset<Row> recent =
           eventsTable(spark).where(needed).persist(StorageLevel.MEMORY_AND_DISK());
       try {
+        List<Callable<Long>> appends = new ArrayList<>();
         if (closing.isPresent()) {
           Dataset<Row> closed = recent.where(closing.get().eventsIn());
-          hostWindows =
-              appendNew(
-                  IcebergTables.HITS_BY_HOST,
-                  tumbling.hitsByHost(closed),
-                  closing.get(),
-                  new String[] {"window_start", "host"},
-                  queryId,
-                  batchId);
-          referrerWindows =
-              appendNew(
-                  IcebergTables.HITS_BY_HOST_REFERRER,
-                  tumbling.hitsByHostReferrer(closed),
-                  closing.get(),
-                  new String[] {"window_start", "host", "referrer"},
-                  queryId,
-                  batchId);
+          appends.add(
+              () ->
+                  appendNew(
+                      IcebergTables.HITS_BY_HOST,
+                      tumbling.hitsByHost(closed),
+                      closing.get(),
+                      new String[] {"window_start", "host"},
+                      queryId,
+                      batchId));
+          appends.add(
+              () ->
+                  appendNew(
+                      IcebergTables.HITS_BY_HOST_REFERRER,
+                      tumbling.hitsByHostReferrer(closed),
+                      closing.get(),
+                      new String[] {"window_start", "host", "referrer"},
+                      queryId,
+                      batchId));
         }
         if (slid.isPresent()) {
-          slidingWindows =
-              appendNew(
-                  IcebergTables.HITS_BY_HOST_SLIDING,
-                  sliding.hitsByHost(recent.where(slid.get().eventsIn())),
-                  slid.get(),
-                  new String[] {"window_start", "window_end", "host"},
-                  queryId,
-                  batchId);
+          appends.add(
+              () ->
+                  appendNew(
+                      IcebergTables.HITS_BY_HOST_SLIDING,
+                      sliding.hitsByHost(recent.where(slid.get().eventsIn())),
+                      slid.get(),
+                      new String[] {"window_start", "window_end", "host"},
+                      queryId,
+                      batchId));
+        }
+        List<Long> closedRows = ParallelCommits.run(appends);
+        int next = 0;
+        if (closing.isPresent()) {
+          hostWindows = closedRows.get(next++);
+          referrerWindows = closedRows.get(next++);
+        }
+        if (slid.isPresent()) {
+          slidingWindows = closedRows.get(next);
         }
       } finally {
         recent.unpersist();
