@@ -15,9 +15,10 @@ import org.apache.spark.sql.functions;
 
 /**
  * Event-time windows of hits, aligned to the epoch: tumbling when the slide equals the size,
- * sliding otherwise. The same function serves a micro-batch's new events (increments for
- * PostgreSQL) and a closed time range of the events table (final rows for Iceberg), so the two
- * sinks count alike.
+ * sliding otherwise. Spark's {@code window} counts a closed time range of the events table (final
+ * rows for Iceberg); {@link #startsContaining} places a micro-batch's hit buckets for the
+ * PostgreSQL increments ({@link HitBuckets}) by the same rule: a window holds [start, start +
+ * size), starts are multiples of the slide.
  */
 public final class TimeWindows {
   private final Duration size;
