@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.webtraffic.testing.TestSpark;
 import java.io.FileNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -29,6 +32,61 @@ class NioLocalFileSystemTest {
   private static RawLocalFileSystem init(RawLocalFileSystem fs) throws Exception {
     fs.initialize(java.net.URI.create("file:///"), new Configuration(false));
     return fs;
+  }
+
+  /**
+   * Runs the action and returns the commands it tried to start as processes on this thread, which a
+   * security manager refuses (other threads are left alone).
+   */
+  @SuppressWarnings("removal")
+  private static List<String> processesStartedBy(ThrowingRunnable action) throws Exception {
+    Thread self = Thread.currentThread();
+    List<String> started = new ArrayList<>();
+    SecurityManager previous = System.getSecurityManager();
+    System.setSecurityManager(
+        new SecurityManager() {
+          @Override
+          public void checkExec(String cmd) {
+            if (Thread.currentThread() == self) {
+              started.add(cmd);
+              throw new SecurityException("no process: " + cmd);
+            }
+          }
+
+          @Override
+          public void checkPermission(java.security.Permission perm) {}
+
+          @Override
+          public void checkPermission(java.security.Permission perm, Object context) {}
+        });
+    try {
+      action.run();
+    } catch (Exception e) {
+      if (started.isEmpty()) {
+        throw e;
+      }
+    } finally {
+      System.setSecurityManager(previous);
+    }
+    return started;
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  void noProcessIsStartedWhereHadoopStartsOne() throws Exception {
+    java.nio.file.Path file = Files.createFile(dir.resolve("f"));
+    Path p = new Path(file.toUri());
+    FsPermission mode = new FsPermission((short) 0640);
+    RawLocalFileSystem hadoops = init(new RawLocalFileSystem());
+    RawLocalFileSystem ours = init(new NioRawLocalFileSystem());
+    // The control: without its native library, Hadoop starts chmod and readlink.
+    assertFalse(processesStartedBy(() -> hadoops.setPermission(p, mode)).isEmpty(), "chmod");
+    assertFalse(processesStartedBy(() -> hadoops.getFileLinkStatus(p)).isEmpty(), "readlink");
+    assertEquals(List.of(), processesStartedBy(() -> ours.setPermission(p, mode)));
+    assertEquals(List.of(), processesStartedBy(() -> ours.getFileLinkStatus(p)));
   }
 
   @Test
@@ -99,5 +157,21 @@ class NioLocalFileSystemTest {
     assertTrue(fs.rename(meta, new Path(dir.resolve("table/metadata/v2.metadata.json").toUri())));
     assertEquals("{}", Files.readString(dir.resolve("table/metadata/v2.metadata.json")));
     assertEquals(1, fs.listStatus(new Path(dir.resolve("table/metadata").toUri())).length);
+  }
+
+  @Test
+  void theJobsSparkSessionWritesLocalFilesThroughIt() throws Exception {
+    // Spark's checkpoint logs and state stores go through FileContext, Iceberg through FileSystem.
+    Configuration conf = TestSpark.session().sparkContext().hadoopConfiguration();
+    assertEquals(
+        NioLocalFs.class,
+        FileContext.getFileContext(java.net.URI.create("file:///"), conf)
+            .getDefaultFileSystem()
+            .getClass());
+    assertEquals(
+        NioRawLocalFileSystem.class,
+        ((org.apache.hadoop.fs.LocalFileSystem) FileSystem.newInstance(dir.toUri(), conf))
+            .getRaw()
+            .getClass());
   }
 }
