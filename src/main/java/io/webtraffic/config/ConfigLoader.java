@@ -19,7 +19,6 @@ import io.webtraffic.config.PipelineConfig.PromotedField;
 import io.webtraffic.config.PipelineConfig.Secret;
 import io.webtraffic.config.PipelineConfig.SparkSettings;
 import io.webtraffic.config.PipelineConfig.WindowSettings;
-import io.webtraffic.ops.FaultPoint;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

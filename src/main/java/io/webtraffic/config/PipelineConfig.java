@@ -234,7 +234,7 @@ public record PipelineConfig(
       int history, int minHistory, double minRatio, double maxRatio, QualityAction action) {}
 
   /**
-   * For recovery tests: halt the job at a named point ({@code io.webtraffic.ops.FaultPoint}) of one
+   * For recovery tests: halt the job at a named point ({@link FaultPoint#configName()}) of one
    * batch. Empty when off.
    */
   public record FaultInjectionSettings(Optional<String> haltAt, long batch) {}

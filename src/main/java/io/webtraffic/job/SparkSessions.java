@@ -1,11 +1,11 @@
 package io.webtraffic.job;
 
+import io.webtraffic.config.FaultPoint;
 import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import io.webtraffic.fs.NioLocalFileSystem;
 import io.webtraffic.fs.NioLocalFs;
 import io.webtraffic.ops.FaultInjection;
-import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.ops.HaltingStateStoreProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;

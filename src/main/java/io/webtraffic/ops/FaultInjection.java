@@ -1,5 +1,6 @@
 package io.webtraffic.ops;
 
+import io.webtraffic.config.FaultPoint;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.slf4j.Logger;

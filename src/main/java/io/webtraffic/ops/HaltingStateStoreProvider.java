@@ -1,5 +1,6 @@
 package io.webtraffic.ops;
 
+import io.webtraffic.config.FaultPoint;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider;
 import org.apache.spark.sql.execution.streaming.state.StateStore;

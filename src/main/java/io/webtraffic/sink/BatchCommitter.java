@@ -2,11 +2,11 @@ package io.webtraffic.sink;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.webtraffic.config.FaultPoint;
 import io.webtraffic.enrich.Dimensions;
 import io.webtraffic.enrich.Enrich;
 import io.webtraffic.enrich.SideInputs;
 import io.webtraffic.ops.FaultInjection;
-import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.quality.CheckResult;
 import io.webtraffic.quality.QualityGate;
 import io.webtraffic.transform.Classify;

@@ -6,9 +6,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.unix_millis;
 
+import io.webtraffic.config.FaultPoint;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import io.webtraffic.ops.FaultInjection;
-import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.transform.Classify;
 import io.webtraffic.window.TimeWindows;
 import java.util.ArrayList;

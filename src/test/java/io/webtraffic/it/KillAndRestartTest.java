@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.webtraffic.config.FaultPoint;
 import io.webtraffic.local.Await;
 import io.webtraffic.local.SharedStack;
 import io.webtraffic.ops.FaultInjection;
-import io.webtraffic.ops.FaultPoint;
 import io.webtraffic.sink.BatchCommitter.BatchReport;
 import io.webtraffic.sink.IcebergTables;
 import io.webtraffic.sink.PostgresSink;

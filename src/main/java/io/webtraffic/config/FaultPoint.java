@@ -1,4 +1,4 @@
-package io.webtraffic.ops;
+package io.webtraffic.config;
 
 import java.util.Arrays;
 import java.util.List;
@@ -6,8 +6,10 @@ import java.util.Locale;
 
 /**
  * The named points of a micro-batch where a crash is most dangerous: between the steps that each
- * commit something. Recovery tests make the job halt itself at one of them (see {@link
- * FaultInjection}); a restart from the checkpoint must still leave every table exact.
+ * commit something. Recovery tests make the job halt itself at one of them (set with {@code
+ * fault-injection.halt-at}, carried out by {@code io.webtraffic.ops.FaultInjection}); a restart
+ * from the checkpoint must still leave every table exact. The names are configuration values, so
+ * the enum lives with the settings that are validated against it.
  */
 public enum FaultPoint {
   /** Offsets logged, rows classified, nothing committed anywhere. */
