@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Locale;
 
 /** Reads and validates the {@code pipeline.quality} block: limits in range, known actions. */
-final class QualityConfig {
+final class QualitySettingsReader {
   private static final String PREFIX = "pipeline.";
 
-  private QualityConfig() {}
+  private QualitySettingsReader() {}
 
   static QualitySettings read(Config c) {
     List<String> fields = c.getStringList("quality.required-fields");

@@ -1,0 +1,47 @@
+package io.webtraffic.config;
+
+import io.webtraffic.config.PipelineConfig.Secret;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The settings that are secrets. They are read from the environment only: a password in the config
+ * file or on the command line ends up in version control, shell history and process listings. They
+ * are held as {@link Secret}, which never prints.
+ */
+final class EnvironmentSecrets {
+  /** The keys of the secrets, as they would be written in the file or with --set. */
+  private static final Set<String> KEYS =
+      Set.of(
+          "postgres.password",
+          "postgres.migrate-password",
+          "kafka.sasl-username",
+          "kafka.sasl-password");
+
+  private final Map<String, String> env;
+
+  EnvironmentSecrets(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /**
+   * Stops a secret given in the config file or as a flag, naming its environment variable.
+   *
+   * @param source where the key was found, e.g. "flag --set "
+   */
+  static void refuseOutsideEnvironment(String key, String source) {
+    if (KEYS.contains(key)) {
+      throw new InvalidConfigException(
+          String.format(
+              "Cannot take %s from %s%s: secrets come from the environment only (%s)",
+              key, source, key, ConfigLoader.envName(key)));
+    }
+  }
+
+  /** The secret in the environment variable {@code name}; empty when unset or empty. */
+  Optional<Secret> get(String name) {
+    String value = env.get(name);
+    return value == null || value.isEmpty() ? Optional.empty() : Optional.of(new Secret(value));
+  }
+}

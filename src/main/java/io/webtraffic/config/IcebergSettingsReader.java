@@ -1,0 +1,101 @@
+package io.webtraffic.config;
+
+import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import io.webtraffic.config.PipelineConfig.MaintenanceSettings;
+import io.webtraffic.config.PipelineConfig.PromotedField;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads {@code pipeline.iceberg} and {@code pipeline.maintenance}: the catalog (a JDBC catalog
+ * defaults to the PostgreSQL database), the tables' layout, the promoted fields, and the
+ * housekeeping limits that keep a commit in progress safe.
+ */
+final class IcebergSettingsReader {
+  private IcebergSettingsReader() {}
+
+  /**
+   * @param postgresUrl the JDBC URL a jdbc catalog without a URI of its own uses
+   */
+  static IcebergSettings read(CheckedConfig c, String postgresUrl) {
+    String type = c.oneOf("iceberg.catalog-type", "hadoop", "jdbc", "rest");
+    String uri = c.string("iceberg.catalog-uri").trim();
+    if (type.equals("jdbc") && uri.isEmpty()) {
+      uri = postgresUrl;
+    }
+    if (type.equals("rest") && uri.isEmpty()) {
+      throw CheckedConfig.invalid(
+          "iceberg.catalog-uri",
+          "",
+          "required when pipeline.iceberg.catalog-type is rest: the REST catalog's URL");
+    }
+    if (type.equals("jdbc") && !uri.startsWith("jdbc:")) {
+      throw CheckedConfig.invalid(
+          "iceberg.catalog-uri",
+          uri,
+          "a jdbc catalog needs a JDBC URL such as jdbc:postgresql://host:5432/db, or empty for"
+              + " the database of pipeline.postgres.url");
+    }
+    long targetFileSize = c.config().getBytes("iceberg.target-file-size");
+    if (targetFileSize < 1024 * 1024) {
+      throw CheckedConfig.invalid(
+          "iceberg.target-file-size",
+          c.asWritten("iceberg.target-file-size"),
+          "must be at least 1 MB, e.g. '128 MB'");
+    }
+    return new IcebergSettings(
+        c.identifier("iceberg.catalog-name"),
+        type,
+        c.location("iceberg.warehouse"),
+        uri,
+        c.identifier("iceberg.namespace"),
+        c.oneOf("iceberg.partition-by", "hour", "day"),
+        targetFileSize,
+        c.oneOf("iceberg.write-distribution", "hash", "none"),
+        promotedFields(c));
+  }
+
+  /** Entries {@code name:type}, each a new column of the events tables. */
+  private static List<PromotedField> promotedFields(CheckedConfig c) {
+    String key = "iceberg.promoted-fields";
+    List<PromotedField> fields = new ArrayList<>();
+    for (String entry : c.strings(key)) {
+      String[] parts = entry.trim().split("\\s*:\\s*");
+      if (parts.length != 2
+          || !parts[0].matches("[a-z_][a-z0-9_]*")
+          || !PromotedField.TYPES.contains(parts[1])) {
+        throw CheckedConfig.invalid(
+            key,
+            entry,
+            "allowed: name:type with a lower-case name and type one of "
+                + String.join(", ", PromotedField.TYPES)
+                + ", e.g. campaign:string");
+      }
+      if (io.webtraffic.sink.IcebergTables.eventTableColumns().contains(parts[0])
+          || fields.stream().anyMatch(f -> f.name().equals(parts[0]))) {
+        throw CheckedConfig.invalid(
+            key, entry, "the column " + parts[0] + " already exists in the events table");
+      }
+      fields.add(new PromotedField(parts[0], parts[1]));
+    }
+    return List.copyOf(fields);
+  }
+
+  static MaintenanceSettings maintenance(CheckedConfig c) {
+    Duration orphanAge = c.positive("maintenance.orphan-age");
+    if (orphanAge.compareTo(Duration.ofHours(1)) < 0) {
+      throw CheckedConfig.invalid(
+          "maintenance.orphan-age",
+          c.asWritten("maintenance.orphan-age"),
+          "must be at least 1 hour: a younger unreferenced file may belong to a commit in"
+              + " progress");
+    }
+    return new MaintenanceSettings(
+        c.positive("maintenance.snapshot-retention"),
+        (int) c.atLeast("maintenance.min-snapshots", 1),
+        orphanAge,
+        c.positive("maintenance.closed-margin"),
+        c.atLeast("maintenance.every-batches", 0));
+  }
+}
