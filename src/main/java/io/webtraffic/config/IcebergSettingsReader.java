@@ -6,6 +6,7 @@ import io.webtraffic.config.PipelineConfig.PromotedField;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads {@code pipeline.iceberg} and {@code pipeline.maintenance}: the catalog (a JDBC catalog
@@ -13,6 +14,42 @@ import java.util.List;
  * housekeeping limits that keep a commit in progress safe.
  */
 final class IcebergSettingsReader {
+  /**
+   * The columns of the events tables, which a promoted field must not be named after. The sink owns
+   * the tables; this copy keeps config free of the sink, and IcebergSettingsReaderTest holds it
+   * equal to {@code IcebergTables.eventTableColumns()}.
+   */
+  static final Set<String> EVENT_TABLE_COLUMNS =
+      Set.of(
+          "dedup_key",
+          "event_time",
+          "url",
+          "referrer",
+          "host",
+          "ip",
+          "user_agent",
+          "ua_family",
+          "ua_major",
+          "device_family",
+          "os_family",
+          "headers",
+          "user_id",
+          "academy_id",
+          "event_id",
+          "payload",
+          "kafka_partition",
+          "kafka_offset",
+          "kafka_timestamp",
+          "country",
+          "state",
+          "city",
+          "site_name",
+          "owner",
+          "environment",
+          "batch_id",
+          "watermark",
+          "lateness_ms");
+
   private IcebergSettingsReader() {}
 
   /**
@@ -72,7 +109,7 @@ final class IcebergSettingsReader {
                 + String.join(", ", PromotedField.TYPES)
                 + ", e.g. campaign:string");
       }
-      if (io.webtraffic.sink.IcebergTables.eventTableColumns().contains(parts[0])
+      if (EVENT_TABLE_COLUMNS.contains(parts[0])
           || fields.stream().anyMatch(f -> f.name().equals(parts[0]))) {
         throw CheckedConfig.invalid(
             key, entry, "the column " + parts[0] + " already exists in the events table");
