@@ -124,6 +124,35 @@ class TablesUpgradeTest {
           rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4));
     }
 
+    // The README's migration statements give old rows the new meaning (gap 5 minutes).
+    spark.sql(
+        "UPDATE "
+            + sessions
+            + " SET session_end = session_end + INTERVAL 5 MINUTES,"
+            + " last_event_time = session_end WHERE last_event_time IS NULL");
+    assertEquals(
+        "[s1,2026-11-20 10:06:00,2026-11-20 10:01:00]",
+        spark
+            .sql(
+                "SELECT session_id, date_format(session_end, 'yyyy-MM-dd HH:mm:ss'),"
+                    + " date_format(last_event_time, 'yyyy-MM-dd HH:mm:ss') FROM "
+                    + sessions)
+            .first()
+            .toString());
+    try (Connection c = pipeline.postgres();
+        Statement st = c.createStatement()) {
+      st.execute(
+          "UPDATE old_tables.sessions SET last_event_time = session_end,"
+              + " session_end = session_end + INTERVAL '5 minutes' WHERE last_event_time IS NULL");
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT session_end - last_event_time = INTERVAL '5 minutes' FROM"
+                  + " old_tables.sessions")) {
+        rs.next();
+        assertEquals(true, rs.getBoolean(1), "session_end is last_event_time + 5 minutes");
+      }
+    }
+
     // Tables made new have the same sessions columns, in the same order, in both sinks.
     TestPipeline fresh =
         new TestPipeline("fresh_tables", SharedStack.endpoints(), workDir, Map.of());
