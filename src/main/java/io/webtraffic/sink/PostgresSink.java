@@ -537,9 +537,10 @@ public final class PostgresSink {
               + " window_end timestamptz, host text, hits bigint) ON COMMIT DROP");
       st.execute(
           "CREATE TEMP TABLE stage_sessions (session_id text, ip text, host text,"
-              + " session_start timestamptz, session_end timestamptz,"
-              + " last_event_time timestamptz, events bigint, distinct_urls bigint, ua_family text, device_family text, os_family text,"
-              + " status text, country text, state text, city text) ON COMMIT DROP");
+              + " session_start timestamptz, session_end timestamptz, last_event_time timestamptz,"
+              + " events bigint, distinct_urls bigint, ua_family text, device_family text,"
+              + " os_family text, status text, country text, state text, city text)"
+              + " ON COMMIT DROP");
       st.execute(
           "CREATE TEMP TABLE stage_count_windows (window_id text, window_key text,"
               + " window_start timestamptz, window_end timestamptz, events bigint, closed_by text)"
