@@ -82,6 +82,20 @@ public final class IcebergTables {
           "owner STRING",
           "environment STRING");
 
+  static final String SESSION_END_DOC = "end of the session window: last event + gap";
+
+  /**
+   * Columns the sessions table gained after it was first released, in the order they came: added to
+   * new and old tables alike, so both have the same layout.
+   */
+  static final List<String> SESSION_ADDED_COLUMNS =
+      Stream.concat(
+              GEO_COLUMNS.stream(),
+              Stream.of(
+                  "last_event_time TIMESTAMP COMMENT 'last event; null in rows written when"
+                      + " session_end was the last event'"))
+          .toList();
+
   private static final List<String> ENRICHED_COLUMNS =
       Stream.concat(GEO_COLUMNS.stream(), SITE_COLUMNS.stream()).toList();
 
@@ -238,7 +252,7 @@ public final class IcebergTables {
             "ip STRING",
             "host STRING",
             "session_start TIMESTAMP NOT NULL COMMENT 'first event'",
-            "session_end TIMESTAMP NOT NULL COMMENT 'last event; the session window ends a gap later'",
+            "session_end TIMESTAMP NOT NULL COMMENT '" + SESSION_END_DOC + "'",
             "events BIGINT NOT NULL",
             "distinct_urls BIGINT NOT NULL",
             "ua_family STRING COMMENT 'of the first event'",
@@ -247,7 +261,8 @@ public final class IcebergTables {
             "batch_id BIGINT"),
         "days(session_start)",
         "session_start");
-    addMissing(spark, SESSIONS, GEO_COLUMNS);
+    addMissing(spark, SESSIONS, SESSION_ADDED_COLUMNS);
+    documentSessionEnd(spark);
     create(
         spark,
         COUNT_WINDOWS,
@@ -282,6 +297,14 @@ public final class IcebergTables {
               + " ADD COLUMNS (\n  "
               + String.join(",\n  ", missing)
               + ")");
+    }
+  }
+
+  /** A table created when session_end was the last event says what the column means now. */
+  private void documentSessionEnd(SparkSession spark) {
+    Table iceberg = load(spark, settings.table(SESSIONS));
+    if (!SESSION_END_DOC.equals(iceberg.schema().findField("session_end").doc())) {
+      iceberg.updateSchema().updateColumnDoc("session_end", SESSION_END_DOC).commit();
     }
   }
 

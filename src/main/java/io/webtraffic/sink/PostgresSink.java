@@ -185,6 +185,14 @@ public final class PostgresSink {
               + s
               + ".sessions ADD COLUMN IF NOT EXISTS country text,"
               + " ADD COLUMN IF NOT EXISTS state text, ADD COLUMN IF NOT EXISTS city text");
+      // After the columns above, so new and old tables have one layout; null in rows written when
+      // session_end was the last event's time (README, Migration note).
+      st.execute(
+          "ALTER TABLE " + s + ".sessions ADD COLUMN IF NOT EXISTS last_event_time timestamptz");
+      st.execute(
+          "COMMENT ON COLUMN "
+              + s
+              + ".sessions.session_end IS 'end of the session window: last event + gap'");
       st.execute(
           "ALTER TABLE "
               + s
@@ -529,9 +537,10 @@ public final class PostgresSink {
               + " window_end timestamptz, host text, hits bigint) ON COMMIT DROP");
       st.execute(
           "CREATE TEMP TABLE stage_sessions (session_id text, ip text, host text,"
-              + " session_start timestamptz, session_end timestamptz, events bigint,"
-              + " distinct_urls bigint, ua_family text, device_family text, os_family text,"
-              + " status text, country text, state text, city text) ON COMMIT DROP");
+              + " session_start timestamptz, session_end timestamptz, last_event_time timestamptz,"
+              + " events bigint, distinct_urls bigint, ua_family text, device_family text,"
+              + " os_family text, status text, country text, state text, city text)"
+              + " ON COMMIT DROP");
       st.execute(
           "CREATE TEMP TABLE stage_count_windows (window_id text, window_key text,"
               + " window_start timestamptz, window_end timestamptz, events bigint, closed_by text)"
@@ -572,16 +581,17 @@ public final class PostgresSink {
       st.executeUpdate(
           "INSERT INTO "
               + s
-              + ".sessions (session_id, ip, host, session_start, session_end, events,"
-              + " distinct_urls, ua_family, device_family, os_family, status, last_batch_id,"
-              + " country, state, city)"
-              + " SELECT session_id, ip, host, session_start, session_end, events,"
-              + " distinct_urls, ua_family, device_family, os_family, status, "
+              + ".sessions (session_id, ip, host, session_start, session_end, last_event_time,"
+              + " events, distinct_urls, ua_family, device_family, os_family, status,"
+              + " last_batch_id, country, state, city)"
+              + " SELECT session_id, ip, host, session_start, session_end, last_event_time,"
+              + " events, distinct_urls, ua_family, device_family, os_family, status, "
               + batchId
               + ", country, state, city FROM stage_sessions WHERE status <> '"
               + WindowRows.MERGED
               + "' ON CONFLICT (session_id) DO UPDATE SET session_start = EXCLUDED.session_start,"
-              + " session_end = EXCLUDED.session_end, events = EXCLUDED.events,"
+              + " session_end = EXCLUDED.session_end,"
+              + " last_event_time = EXCLUDED.last_event_time, events = EXCLUDED.events,"
               + " distinct_urls = EXCLUDED.distinct_urls, ua_family = EXCLUDED.ua_family,"
               + " device_family = EXCLUDED.device_family, os_family = EXCLUDED.os_family,"
               + " status = EXCLUDED.status, last_batch_id = EXCLUDED.last_batch_id,"

@@ -5,9 +5,12 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -20,9 +23,12 @@ import org.apache.spark.sql.Row;
  *
  * <p>A record is dead when it is empty, not a JSON object, lacks a required field, has an {@code
  * event_time} that is not an ISO-8601 instant with a zone, or claims a time further after its Kafka
- * timestamp than {@code maxFutureSkew}. The last check uses the Kafka timestamp, not the clock, so
- * a replayed batch decides exactly as the first run did, and one skewed clock cannot drag the
- * watermark into the future.
+ * timestamp than {@code maxFutureSkew}. A {@code url}, {@code host} or {@code ip} that is empty or
+ * only whitespace is as good as absent: it decodes to null and the record is {@code
+ * missing_field:<name>} ({@code event_time} has its own rule, so a blank one is {@code
+ * bad_event_time}). The last check uses the Kafka timestamp, not the clock, so a replayed batch
+ * decides exactly as the first run did, and one skewed clock cannot drag the watermark into the
+ * future.
  */
 public final class Decode {
   /** ISO-8601 with a mandatory zone: 2026-11-20T10:15:30.123Z or 2026-11-20T10:15:30+01:00. */
@@ -30,6 +36,15 @@ public final class Decode {
       "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$";
 
   public static final String EMPTY_RECORD = "empty_record";
+
+  /**
+   * Empty or only whitespace, as Java's {@code String.isBlank} has it (the generator rejects host
+   * names by the same rule).
+   */
+  static final String BLANK = "^\\p{javaWhitespace}*$";
+
+  /** Required text fields for which a blank value counts as missing. */
+  static final List<String> NOT_BLANK = List.of("url", "host", "ip");
 
   private final Duration maxFutureSkew;
 
@@ -55,6 +70,12 @@ public final class Decode {
                     Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", EventSchema.CORRUPT))
                 .as("e"));
 
+    Map<String, Column> fields = new HashMap<>();
+    for (String field : EventSchema.REQUIRED) {
+      Column value = col("e." + field);
+      fields.put(field, NOT_BLANK.contains(field) ? when(not(value.rlike(BLANK)), value) : value);
+    }
+
     Column eventTimeText = col("e.event_time");
     Column eventTime = when(eventTimeText.rlike(ISO_INSTANT), eventTimeText.cast("timestamp"));
     Column latestAccepted =
@@ -66,7 +87,7 @@ public final class Decode {
                 col("e").isNull().or(col("e." + EventSchema.CORRUPT).isNotNull()),
                 lit("malformed_json"));
     for (String field : EventSchema.REQUIRED) {
-      reason = reason.when(col("e." + field).isNull(), lit("missing_field:" + field));
+      reason = reason.when(fields.get(field).isNull(), lit("missing_field:" + field));
     }
     reason =
         reason
@@ -74,10 +95,10 @@ public final class Decode {
             .when(eventTime.gt(latestAccepted), lit("future_event_time"));
 
     return parsed.select(
-        col("e.url").as("url"),
+        fields.get("url").as("url"),
         col("e.referrer").as("referrer"),
-        col("e.host").as("host"),
-        col("e.ip").as("ip"),
+        fields.get("host").as("host"),
+        fields.get("ip").as("ip"),
         eventTime.as("event_time"),
         col("e.user_agent").as("user_agent"),
         col("e.headers").as("headers"),

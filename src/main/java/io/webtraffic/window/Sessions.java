@@ -16,11 +16,13 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * Session windows per (ip, host) on event time, as Flink and Spark define them: an event opens the
- * window [t, t + gap), and overlapping windows are one session. An event arriving out of order can
- * extend a session backwards or bridge two sessions into one; the merged session keeps the id of
- * the earlier one. A session is final once the watermark reaches its last event plus the gap: no
- * event the job still accepts can touch it then.
+ * Session windows per (ip, host) on event time, as Flink and Spark define them: an event at t opens
+ * the window [t, t + gap], and windows that overlap or only touch are one session (Spark's {@code
+ * session_window} merges while {@code sessionStart <= currentSessionEnd}, Flink's {@code
+ * TimeWindow.intersects} is inclusive at both ends). So a session is [first event, last event +
+ * gap], and an event exactly one gap after the last still joins it. An event arriving out of order
+ * can extend a session backwards or bridge two sessions into one; the merged session keeps the id
+ * of the earlier one. When a session becomes final, see {@link #close}.
  */
 public final class Sessions implements Serializable {
   /** What a session's row in a sink must become. */
@@ -57,11 +59,7 @@ public final class Sessions implements Serializable {
     List<SessionState> mergedAway = new ArrayList<>();
     for (WindowEvent e : events.stream().sorted(WindowEvent.ORDER).toList()) {
       List<SessionState> overlapping =
-          open.stream()
-              .filter(
-                  s -> e.timeMs() < s.getLastMs() + gapMs && s.getStartMs() < e.timeMs() + gapMs)
-              .sorted(BY_START)
-              .toList();
+          open.stream().filter(s -> touches(e, s)).sorted(BY_START).toList();
       SessionState target;
       if (overlapping.isEmpty()) {
         target = start(e);
@@ -91,14 +89,33 @@ public final class Sessions implements Serializable {
     return changes;
   }
 
+  /** The end of a session's window: its last event plus the gap. */
+  public long endMs(SessionState s) {
+    return s.getLastMs() + gapMs;
+  }
+
   /**
-   * Closes (removes and returns) the sessions whose last event plus the gap is at or below the
-   * watermark.
+   * Whether the event's window [t, t + gap] overlaps or touches the session [start, last + gap].
+   * The session's times are whole milliseconds, so comparing the event's exact time with them is
+   * comparing its time rounded up with the session's end and rounded down with its start.
+   */
+  private boolean touches(WindowEvent e, SessionState s) {
+    return e.ceilMs() <= endMs(s) && s.getStartMs() <= e.timeMs() + gapMs;
+  }
+
+  /**
+   * Closes (removes and returns) the sessions whose end, last event plus the gap, is at or below
+   * the watermark. Such a session is final: an event can only join it at or before its end (at the
+   * end exactly, it touches), and Spark drops every event at or below the watermark as late, so
+   * every event the job still accepts is later than the end. A session ending above the watermark
+   * must stay open: an event at its end is still accepted and would join it. (An event time finer
+   * than a millisecond just above the watermark is rounded up when compared with the end, see
+   * {@link #touches}, so it cannot touch a session this closed.)
    */
   public List<Change> close(List<SessionState> open, long watermarkMs) {
     List<Change> closed = new ArrayList<>();
     for (SessionState s : List.copyOf(open)) {
-      if (s.getLastMs() + gapMs <= watermarkMs) {
+      if (endMs(s) <= watermarkMs) {
         open.remove(s);
         closed.add(new Change(s, Status.CLOSED));
       }
@@ -107,11 +124,12 @@ public final class Sessions implements Serializable {
   }
 
   /**
-   * The event-time timeout for the open sessions: Spark fires it once the watermark is past it,
-   * that is when the earliest session can close. Empty when none is open.
+   * The event-time timeout for the open sessions: Spark fires it once the watermark is past it
+   * (strictly), that is when the watermark reaches the earliest end, the moment {@link #close}
+   * closes that session. Empty when none is open.
    */
   public OptionalLong timeoutAt(List<SessionState> open) {
-    return open.stream().mapToLong(s -> s.getLastMs() + gapMs - 1).min();
+    return open.stream().mapToLong(s -> endMs(s) - 1).min();
   }
 
   /** A session's id: derived from its first event, so a replayed batch produces the same id. */

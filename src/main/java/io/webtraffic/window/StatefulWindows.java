@@ -59,6 +59,7 @@ public final class StatefulWindows {
           .add("session_host", DataTypes.StringType)
           .add("session_start", DataTypes.TimestampType)
           .add("session_end", DataTypes.TimestampType)
+          .add("session_last_event_time", DataTypes.TimestampType)
           .add("session_events", DataTypes.LongType)
           .add("session_distinct_urls", DataTypes.LongType)
           .add("session_ua_family", DataTypes.StringType)
@@ -141,6 +142,7 @@ public final class StatefulWindows {
     {"session_host", "host"},
     {"session_start", "session_start"},
     {"session_end", "session_end"},
+    {"session_last_event_time", "last_event_time"},
     {"session_events", "events"},
     {"session_distinct_urls", "distinct_urls"},
     {"session_ua_family", "ua_family"},
@@ -279,15 +281,17 @@ public final class StatefulWindows {
     }
 
     private static WindowEvent event(Row r) {
+      Timestamp time = r.getAs("event_time");
       return new WindowEvent(
-          r.<Timestamp>getAs("event_time").getTime(),
+          time.getTime(),
           r.getAs("dedup_key"),
           r.getAs("ip"),
           r.getAs("host"),
           r.getAs("url"),
           r.getAs("ua_family"),
           r.getAs("device_family"),
-          r.getAs("os_family"));
+          r.getAs("os_family"),
+          time.getNanos() % 1_000_000 != 0);
     }
 
     private static Row kept(Integer partition, Long offset) {
@@ -298,34 +302,40 @@ public final class StatefulWindows {
       return RowFactory.create(v);
     }
 
-    private static Row sessionRow(Sessions.Change c) {
+    /** A session row: the window is [first event, last event + gap], as session_window gives it. */
+    private Row sessionRow(Sessions.Change c) {
       SessionState s = c.session();
       Object[] v = new Object[OUTPUT.size()];
       v[0] = SESSION;
-      v[3] = s.getId();
-      v[4] = s.getIp();
-      v[5] = s.getHost();
-      v[6] = new Timestamp(s.getStartMs());
-      v[7] = new Timestamp(s.getLastMs());
-      v[8] = s.getEvents();
-      v[9] = (long) s.getUrls().size();
-      v[10] = s.getUaFamily();
-      v[11] = s.getDeviceFamily();
-      v[12] = s.getOsFamily();
-      v[13] = c.status().name().toLowerCase(java.util.Locale.ROOT);
+      set(v, "session_id", s.getId());
+      set(v, "session_ip", s.getIp());
+      set(v, "session_host", s.getHost());
+      set(v, "session_start", new Timestamp(s.getStartMs()));
+      set(v, "session_end", new Timestamp(sessions.endMs(s)));
+      set(v, "session_last_event_time", new Timestamp(s.getLastMs()));
+      set(v, "session_events", s.getEvents());
+      set(v, "session_distinct_urls", (long) s.getUrls().size());
+      set(v, "session_ua_family", s.getUaFamily());
+      set(v, "session_device_family", s.getDeviceFamily());
+      set(v, "session_os_family", s.getOsFamily());
+      set(v, "session_status", c.status().name().toLowerCase(java.util.Locale.ROOT));
       return RowFactory.create(v);
     }
 
     private static Row countRow(CountWindows.Window w) {
       Object[] v = new Object[OUTPUT.size()];
       v[0] = COUNT;
-      v[14] = w.windowId();
-      v[15] = w.key();
-      v[16] = new Timestamp(w.startMs());
-      v[17] = new Timestamp(w.endMs());
-      v[18] = w.events();
-      v[19] = w.closedBy();
+      set(v, "count_window_id", w.windowId());
+      set(v, "count_key", w.key());
+      set(v, "count_start", new Timestamp(w.startMs()));
+      set(v, "count_end", new Timestamp(w.endMs()));
+      set(v, "count_events", w.events());
+      set(v, "count_closed_by", w.closedBy());
       return RowFactory.create(v);
+    }
+
+    private static void set(Object[] values, String field, Object value) {
+      values[OUTPUT.fieldIndex(field)] = value;
     }
   }
 }

@@ -251,11 +251,18 @@ class PipelineEndToEndTest {
     // Sessions: Iceberg holds exactly the sessions the watermark has closed.
     List<Truth.Session> sessions = truth.sessions(GAP);
     assertEquals(
-        sorted(sessions.stream().filter(x -> x.closedBy(watermark, GAP)).toList()),
+        sorted(sessions.stream().filter(x -> x.closedBy(watermark)).toList()),
         sorted(
             spark
                 .table(pipeline.table("sessions"))
-                .select("ip", "host", "session_start", "session_end", "events", "distinct_urls")
+                .select(
+                    "ip",
+                    "host",
+                    "session_start",
+                    "session_end",
+                    "last_event_time",
+                    "events",
+                    "distinct_urls")
                 .collectAsList()
                 .stream()
                 .map(PipelineEndToEndTest::session)
@@ -318,13 +325,14 @@ class PipelineEndToEndTest {
       // Every session, open or closed, with its current value; closed exactly when final.
       List<String> expectedSessions =
           truth.sessions(GAP).stream()
-              .map(x -> x + (x.closedBy(watermark, GAP) ? " closed" : " open"))
+              .map(x -> x + (x.closedBy(watermark) ? " closed" : " open"))
               .sorted()
               .toList();
       List<String> pgSessions = new ArrayList<>();
       try (ResultSet rs =
           st.executeQuery(
-              "SELECT ip, host, session_start, session_end, events, distinct_urls, status FROM "
+              "SELECT ip, host, session_start, session_end, last_event_time, events,"
+                  + " distinct_urls, status FROM "
                   + pipeline.pgTable("sessions"))) {
         while (rs.next()) {
           pgSessions.add(
@@ -333,10 +341,11 @@ class PipelineEndToEndTest {
                       rs.getString(2),
                       rs.getTimestamp(3).toInstant(),
                       rs.getTimestamp(4).toInstant(),
-                      rs.getLong(5),
-                      rs.getLong(6))
+                      rs.getTimestamp(5).toInstant(),
+                      rs.getLong(6),
+                      rs.getLong(7))
                   + " "
-                  + rs.getString(7));
+                  + rs.getString(8));
         }
       }
       assertEquals(expectedSessions, pgSessions.stream().sorted().toList(), "PG sessions");
@@ -433,8 +442,9 @@ class PipelineEndToEndTest {
         r.getString(1),
         r.getTimestamp(2).toInstant(),
         r.getTimestamp(3).toInstant(),
-        r.getLong(4),
-        r.getLong(5));
+        r.getTimestamp(4).toInstant(),
+        r.getLong(5),
+        r.getLong(6));
   }
 
   static List<Truth.Session> sorted(List<Truth.Session> sessions) {

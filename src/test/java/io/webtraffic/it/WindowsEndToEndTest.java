@@ -39,6 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Settings: watermark delay 1 min, tumbling 5 min, sliding 10 min every 5 min, session gap 5
  * min, count windows of 3 events per host flushed after 2 quiet minutes. Times are written as
  * "10:mm:ss", 10:00 standing for a recent whole hour; one partition keeps the order as sent.
+ *
+ * <p>A session is [first event, last event + gap]: an event exactly one gap after the last joins it
+ * (windows that touch merge, as in Spark's session_window and Flink), and the session is final once
+ * the watermark reaches its end. Session lines read: ip, host, start, end, last event, events,
+ * distinct URLs, browser, status.
  */
 @ExtendWith(SharedStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -84,10 +89,10 @@ class WindowsEndToEndTest {
     // (10:07) are final; ip1's second (until 10:14) and ip3's (10:17) are open.
     assertSessions(
         List.of(
-            "ip1 a 10:00:00 10:01:00 2 2 Chrome closed",
-            "ip1 a 10:09:00 10:09:00 1 1 Chrome open",
-            "ip2 a 10:02:00 10:02:00 1 1 Chrome closed",
-            "ip3 b 10:12:00 10:12:00 1 1 Chrome open"));
+            "ip1 a 10:00:00 10:06:00 10:01:00 2 2 Chrome closed",
+            "ip1 a 10:09:00 10:14:00 10:09:00 1 1 Chrome open",
+            "ip2 a 10:02:00 10:07:00 10:02:00 1 1 Chrome closed",
+            "ip3 b 10:12:00 10:17:00 10:12:00 1 1 Chrome open"));
     // Host a's first three events in time order make a window; 10:09 alone was quiet from 10:09
     // to the watermark 10:11 (2 min): flushed short. b's 10:12 stays open.
     assertCountWindows(List.of("a 10:00:00 10:02:00 3 count", "a 10:09:00 10:09:00 1 timeout"));
@@ -115,15 +120,17 @@ class WindowsEndToEndTest {
     pipeline().runToCompletion();
 
     // At watermark 10:19: ip1's second session, extended to 10:11:30, is final (10:16:30); ip3's
-    // 10:12-10:14 is final exactly at 10:19; 10:20 is 6 min after 10:14, so a new session.
+    // 10:12-10:14 ends at 10:19 and is final exactly at watermark 10:19 (any event Spark still
+    // accepts is later than 10:19, so none can touch it); 10:20 is 6 min after 10:14, so a new
+    // session, open until 10:25.
     assertSessions(
         List.of(
-            "ip1 a 10:00:00 10:01:00 2 2 Chrome closed",
-            "ip1 a 10:09:00 10:11:30 2 2 Chrome closed",
-            "ip2 a 10:02:00 10:02:00 1 1 Chrome closed",
-            "ip3 b 10:12:00 10:14:00 2 2 Chrome closed",
-            "ip3 b 10:20:00 10:20:00 1 1 Chrome open",
-            "ip4 a 10:19:45 10:19:45 1 1 Firefox open"));
+            "ip1 a 10:00:00 10:06:00 10:01:00 2 2 Chrome closed",
+            "ip1 a 10:09:00 10:16:30 10:11:30 2 2 Chrome closed",
+            "ip2 a 10:02:00 10:07:00 10:02:00 1 1 Chrome closed",
+            "ip3 b 10:12:00 10:19:00 10:14:00 2 2 Chrome closed",
+            "ip3 b 10:20:00 10:25:00 10:20:00 1 1 Chrome open",
+            "ip4 a 10:19:45 10:24:45 10:19:45 1 1 Firefox open"));
     // b: 10:12 (open since phase 1), 10:14, 10:20 close a window at exactly 3 events. a: 10:11:30
     // and 10:19:45 wait for a third.
     assertCountWindows(
@@ -171,7 +178,8 @@ class WindowsEndToEndTest {
   void phase3_aSessionExtendedBackwardsAndAReplayChangesNothing() throws Exception {
     send(
         event("ip4", A, "10:19:20", "/back", CHROME), // before ip4's start, above 10:19
-        event("ip3", B, "10:30:00", "/", CHROME)); // moves the watermark to 10:29
+        event("ip3", B, "10:25:00", "/docs", CHROME), // exactly one gap after ip3's open 10:20
+        event("ip3", B, "10:30:00", "/", CHROME)); // one gap after 10:25; watermark to 10:29
     pipeline().runToCompletion();
     assertFinalTables();
 
@@ -185,18 +193,20 @@ class WindowsEndToEndTest {
   }
 
   void assertFinalTables() throws Exception {
-    // ip4's session now starts at 10:19:20, and takes that first event's browser; final at 10:29
-    // like ip3's 10:20. ip3's 10:30 opens a third session.
+    // ip4's session now starts at 10:19:20, and takes that first event's browser; it ends at
+    // 10:24:45, final at watermark 10:29. ip3's 10:25 touches the end of its open 10:20 session
+    // (10:20 + 5 min) and joins it, and 10:30 touches the new end (10:25 + 5 min): one session
+    // 10:20-10:30 of 3 events, ending 10:35, open.
     assertSessions(
         List.of(
-            "ip1 a 10:00:00 10:01:00 2 2 Chrome closed",
-            "ip1 a 10:09:00 10:11:30 2 2 Chrome closed",
-            "ip2 a 10:02:00 10:02:00 1 1 Chrome closed",
-            "ip3 b 10:12:00 10:14:00 2 2 Chrome closed",
-            "ip3 b 10:20:00 10:20:00 1 1 Chrome closed",
-            "ip3 b 10:30:00 10:30:00 1 1 Chrome open",
-            "ip4 a 10:19:20 10:19:45 2 2 Chrome closed"));
-    // a's third event arrives (10:19:20): window 10:11:30-10:19:45 is complete.
+            "ip1 a 10:00:00 10:06:00 10:01:00 2 2 Chrome closed",
+            "ip1 a 10:09:00 10:16:30 10:11:30 2 2 Chrome closed",
+            "ip2 a 10:02:00 10:07:00 10:02:00 1 1 Chrome closed",
+            "ip3 b 10:12:00 10:19:00 10:14:00 2 2 Chrome closed",
+            "ip3 b 10:20:00 10:35:00 10:30:00 3 2 Chrome open",
+            "ip4 a 10:19:20 10:24:45 10:19:45 2 2 Chrome closed"));
+    // a's third event arrives (10:19:20): window 10:11:30-10:19:45 is complete. b's 10:25 and
+    // 10:30 wait for a third (quiet only since 10:30).
     assertCountWindows(
         List.of(
             "a 10:00:00 10:02:00 3 count",
@@ -218,6 +228,7 @@ class WindowsEndToEndTest {
             "a 10:15:00 2",
             "b 10:10:00 2",
             "b 10:20:00 1",
+            "b 10:25:00 1",
             "b 10:30:00 1"));
     assertSliding(
         List.of(
@@ -238,12 +249,12 @@ class WindowsEndToEndTest {
             "b 10:05:00 2",
             "b 10:10:00 2",
             "b 10:15:00 1",
-            "b 10:20:00 1",
-            "b 10:25:00 1",
+            "b 10:20:00 2",
+            "b 10:25:00 2",
             "b 10:30:00 1"));
     try (Connection c = pipeline.postgres();
         Statement st = c.createStatement()) {
-      // 13 records: 11 events, 1 duplicate, 1 late; Spark dropped exactly that late one.
+      // 14 records: 12 events, 1 duplicate, 1 late; Spark dropped exactly that late one.
       Await.until(
           () ->
               rows(
@@ -254,7 +265,7 @@ class WindowsEndToEndTest {
           Duration.ofSeconds(30),
           "the progress listener to report every batch");
       assertEquals(
-          List.of("13 11 1 1 1"),
+          List.of("14 12 1 1 1"),
           rows(
               st,
               "(SELECT sum(records_read), sum(events), sum(duplicates), sum(late),"
@@ -272,7 +283,8 @@ class WindowsEndToEndTest {
         closed.stream().map(s -> s.substring(0, s.length() - " closed".length())).toList(),
         iceberg(
             "sessions",
-            "ip, host, session_start, session_end, events, distinct_urls, ua_family",
+            "ip, host, session_start, session_end, last_event_time, events, distinct_urls,"
+                + " ua_family",
             "ip, session_start"),
         "Iceberg sessions: the closed ones");
     try (Connection c = pipeline.postgres();
@@ -281,8 +293,8 @@ class WindowsEndToEndTest {
           expected,
           rows(
               st,
-              "(SELECT ip, host, session_start, session_end, events, distinct_urls, ua_family,"
-                  + " status FROM "
+              "(SELECT ip, host, session_start, session_end, last_event_time, events,"
+                  + " distinct_urls, ua_family, status FROM "
                   + pipeline.pgTable("sessions")
                   + " ORDER BY ip, session_start) t"),
           "PostgreSQL sessions: every one, open or closed");

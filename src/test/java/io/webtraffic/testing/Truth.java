@@ -133,15 +133,32 @@ public final class Truth {
     return hits;
   }
 
-  /** A session as the truth sees it: the events of an (ip, host) with no gap of {@code gap}. */
+  /**
+   * A session as the truth sees it: the events of an (ip, host) whose windows [t, t + gap] chain
+   * together, overlapping or touching (Spark's session_window and Flink both merge touching
+   * windows). {@code end} is the window's end, the last event plus the gap.
+   */
   public record Session(
-      String ip, String host, Instant start, Instant end, long events, long distinctUrls) {
-    public boolean closedBy(Instant watermark, Duration gap) {
-      return !end.plus(gap).isAfter(watermark);
+      String ip,
+      String host,
+      Instant start,
+      Instant end,
+      Instant lastEventTime,
+      long events,
+      long distinctUrls) {
+    /**
+     * Final once no event the job still accepts can touch it: an event at exactly {@code end}
+     * would, and Spark accepts only events above the watermark.
+     */
+    public boolean closedBy(Instant watermark) {
+      return !end.isAfter(watermark);
     }
   }
 
-  /** Every session of the accepted events: sorted by time, split wherever the gap is reached. */
+  /**
+   * Every session of the accepted events: sorted by time, split only where an event comes more than
+   * {@code gap} after the one before it (exactly one gap later still touches).
+   */
   public List<Session> sessions(Duration gap) {
     Map<String, List<WebEvent>> byKey = new TreeMap<>();
     for (WebEvent e : events) {
@@ -153,24 +170,27 @@ public final class Truth {
       List<WebEvent> current = new ArrayList<>();
       for (WebEvent e : list) {
         if (!current.isEmpty()
-            && !e.eventTime().isBefore(current.get(current.size() - 1).eventTime().plus(gap))) {
-          sessions.add(session(current));
+            && e.eventTime().isAfter(current.get(current.size() - 1).eventTime().plus(gap))) {
+          sessions.add(session(current, gap));
           current = new ArrayList<>();
         }
         current.add(e);
       }
-      sessions.add(session(current));
+      sessions.add(session(current, gap));
     }
     return sessions;
   }
 
-  private static Session session(List<WebEvent> events) {
+  private static Session session(List<WebEvent> events, Duration gap) {
     WebEvent first = events.get(0);
+    Instant last =
+        events.get(events.size() - 1).eventTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     return new Session(
         first.ip(),
         first.host(),
         first.eventTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
-        events.get(events.size() - 1).eventTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        last.plus(gap),
+        last,
         events.size(),
         events.stream().map(WebEvent::url).distinct().count());
   }

@@ -9,7 +9,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -109,6 +111,68 @@ class DecodeTest {
         reasons);
     assertEquals(
         Timestamp.from(Instant.parse("2026-11-20T10:15:30Z")), rows.get(9).getAs("event_time"));
+  }
+
+  /** A good event with one field's JSON value replaced by {@code json}. */
+  static String with(String field, String json) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("url", "\"/pricing\"");
+    values.put("host", "\"www.example-academy.io\"");
+    values.put("ip", "\"203.0.113.7\"");
+    values.put("event_time", "\"2026-11-20T10:15:30Z\"");
+    values.put(field, json);
+    StringBuilder out = new StringBuilder("{");
+    values.forEach(
+        (k, v) ->
+            out.append(out.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+    return out.append('}').toString();
+  }
+
+  @Test
+  void aBlankUrlHostOrIpIsAMissingFieldLikeAnAbsentOne() {
+    // JSON string values: empty, spaces, a tab, and whitespace of several kinds; then null.
+    List<String> blanks = List.of("\"\"", "\"  \"", "\"\\t\"", "\" \\t\\r\\n \"", "null");
+    List<String> fields = List.of("url", "host", "ip");
+    List<String> values = new ArrayList<>();
+    for (String field : fields) {
+      blanks.forEach(blank -> values.add(with(field, blank)));
+    }
+
+    List<Row> rows = decode(values.toArray(String[]::new));
+
+    for (int i = 0; i < rows.size(); i++) {
+      String field = fields.get(i / blanks.size());
+      String what = values.get(i);
+      assertEquals("missing_field:" + field, rows.get(i).getAs("dead_reason"), what);
+      assertNull(rows.get(i).getAs(field), what + ": decoded as absent");
+      assertEquals(
+          what,
+          new String((byte[]) rows.get(i).getAs("raw_value"), StandardCharsets.UTF_8),
+          "the dead letter keeps the bytes as sent");
+    }
+  }
+
+  @Test
+  void aValueWithTextBesideItsWhitespaceIsKeptAsSent() {
+    List<Row> rows = decode(with("host", "\" www.example-academy.io \""), with("url", "\"\\t/a\""));
+
+    assertNull(rows.get(0).getAs("dead_reason"));
+    assertEquals(" www.example-academy.io ", rows.get(0).getAs("host"));
+    assertNull(rows.get(1).getAs("dead_reason"));
+    assertEquals("\t/a", rows.get(1).getAs("url"));
+  }
+
+  @Test
+  void aBlankEventTimeKeepsItsOwnReason() {
+    List<Row> rows =
+        decode(
+            with("event_time", "\"\""),
+            with("event_time", "\"  \""),
+            with("event_time", "\"\\t\""));
+
+    assertEquals(
+        List.of("bad_event_time", "bad_event_time", "bad_event_time"),
+        rows.stream().map(r -> r.<String>getAs("dead_reason")).toList());
   }
 
   @Test

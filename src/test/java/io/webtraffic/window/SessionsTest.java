@@ -151,23 +151,115 @@ class SessionsTest {
   }
 
   @Test
-  void burstsExactlyOneGapApartAreTwoSessions() {
+  void burstsExactlyOneGapApartAreOneSession() {
     List<SessionState> open = new ArrayList<>();
     List<WindowEvent> events =
         List.of(
             event("k1", "10:00:00", "/a"),
             event("k2", "10:01:00", "/b"),
-            // exactly 5 minutes after 10:01: [10:01, 10:06) and [10:06, 10:11) only touch
+            // exactly 5 minutes after 10:01: [10:00, 10:06] and [10:06, 10:11] touch, and Spark's
+            // session_window and Flink merge windows that touch
             event("k3", "10:06:00", "/c"),
             event("k4", "10:07:00", "/c"));
 
     List<Sessions.Change> changes = sessions.update(open, events, EARLY);
 
+    View one = view("k1", "10:00:00", "10:07:00", 4, List.of("/a", "/b", "/c"));
+    assertEquals(List.of(new Seen(Status.OPEN, one)), seen(changes));
+    assertEquals(List.of(one), views(open));
+    assertEquals(at("10:12:00"), sessions.endMs(open.get(0)), "the end is the last event + gap");
+  }
+
+  @Test
+  void burstsOneMillisecondMoreThanTheGapApartAreTwoSessions() {
+    List<SessionState> open = new ArrayList<>();
+    List<WindowEvent> events =
+        List.of(
+            event("k1", "10:00:00", "/a"),
+            event("k2", "10:01:00", "/b"),
+            // 1 ms past the first session's end, 10:06
+            event("k3", "10:06:00.001", "/c"),
+            event("k4", "10:07:00", "/c"));
+
+    List<Sessions.Change> changes = sessions.update(open, events, EARLY);
+
     View first = view("k1", "10:00:00", "10:01:00", 2, List.of("/a", "/b"));
-    View second = view("k3", "10:06:00", "10:07:00", 2, List.of("/c"));
+    View second = view("k3", "10:06:00.001", "10:07:00", 2, List.of("/c"));
     assertEquals(
         List.of(new Seen(Status.OPEN, first), new Seen(Status.OPEN, second)), seen(changes));
     assertEquals(List.of(first, second), views(open), "open sessions are kept sorted by start");
+  }
+
+  @Test
+  void anEventExactlyOneGapAfterAnOpenSessionJoinsItInALaterBatch() {
+    List<SessionState> open = new ArrayList<>();
+    sessions.update(open, List.of(event("k1", "10:00:00", "/a")), EARLY);
+
+    // The session ends at 10:05; the watermark (10:04:59.999) is below it, so 10:05 is accepted.
+    List<Sessions.Change> changes =
+        sessions.update(open, List.of(event("k2", "10:05:00", "/b")), at("10:04:59.999"));
+
+    View joined = view("k1", "10:00:00", "10:05:00", 2, List.of("/a", "/b"));
+    assertEquals(List.of(new Seen(Status.OPEN, joined)), seen(changes));
+    assertEquals(List.of(joined), views(open));
+  }
+
+  @Test
+  void anEventExactlyOneGapBeforeTheStartExtendsTheSessionBackwards() {
+    List<SessionState> open = new ArrayList<>();
+    sessions.update(open, List.of(event("k2", "10:10:00", "/b")), EARLY);
+
+    // [10:05, 10:10] touches [10:10, 10:15].
+    List<Sessions.Change> changes =
+        sessions.update(open, List.of(event("k1", "10:05:00", "/a")), at("10:04:00"));
+
+    View extended = view("k2", "10:05:00", "10:10:00", 2, List.of("/a", "/b"));
+    assertEquals(List.of(new Seen(Status.OPEN, extended)), seen(changes));
+    assertEquals(List.of(extended), views(open));
+  }
+
+  @Test
+  void anEventTouchingTwoOpenSessionsMergesThem() {
+    List<SessionState> open = new ArrayList<>();
+    sessions.update(
+        open, List.of(event("k1", "10:00:00", "/a"), event("k3", "10:10:00", "/c")), EARLY);
+    View later = view("k3", "10:10:00", "10:10:00", 1, List.of("/c"));
+
+    // 10:05 is exactly one gap after 10:00 and exactly one gap before 10:10.
+    List<Sessions.Change> changes =
+        sessions.update(open, List.of(event("k2", "10:05:00", "/b")), at("10:01:00"));
+
+    View merged = view("k1", "10:00:00", "10:10:00", 3, List.of("/a", "/b", "/c"));
+    assertEquals(
+        List.of(new Seen(Status.OPEN, merged), new Seen(Status.MERGED, later)), seen(changes));
+    assertEquals(List.of(merged), views(open));
+  }
+
+  @Test
+  void closingAtTheEndIsSafeBecauseNoEventAboveTheWatermarkTouchesTheSession() {
+    // Spark drops events at or below the watermark. With the watermark at a session's end (10:05),
+    // the earliest events it accepts are a millisecond later, or a fraction of one (Spark keeps
+    // microseconds: 10:05:00.000400 rounds down to 10:05:00.000 here but is above the watermark).
+    List<SessionState> open = new ArrayList<>();
+    sessions.update(open, List.of(event("k1", "10:00:00", "/a")), EARLY);
+    View session = view("k1", "10:00:00", "10:00:00", 1, List.of("/a"));
+    long end = at("10:05:00");
+    WindowEvent msLater = event("k2", "10:05:00.001", "/b");
+    WindowEvent subMsLater =
+        new WindowEvent(end, "k3", IP, HOST, "/c", "Firefox", "Other", "Linux", true);
+
+    // Had the session stayed open, neither would join it: each starts a session of its own.
+    for (WindowEvent e : List.of(msLater, subMsLater)) {
+      List<SessionState> stillOpen = copy(open);
+      sessions.update(stillOpen, List.of(e), EARLY);
+      assertEquals(2, stillOpen.size(), e.toString());
+      assertEquals(session, View.of(stillOpen.get(0)), e.toString());
+    }
+
+    // A millisecond earlier the event at exactly 10:05 is accepted and would join: still open.
+    assertEquals(List.of(), sessions.update(open, List.of(), end - 1));
+    assertEquals(
+        List.of(new Seen(Status.CLOSED, session)), seen(sessions.update(open, List.of(), end)));
   }
 
   @Test
