@@ -4,9 +4,9 @@ import static org.apache.spark.sql.functions.col;
 
 import io.webtraffic.config.ConfigLoader;
 import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.job.BatchReport;
 import io.webtraffic.job.PipelineJob;
 import io.webtraffic.local.StackEndpoints;
-import io.webtraffic.sink.BatchCommitter.BatchReport;
 import io.webtraffic.source.KafkaSource;
 import io.webtraffic.transform.Decode;
 import io.webtraffic.transform.DedupKey;

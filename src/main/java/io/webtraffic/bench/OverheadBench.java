@@ -2,7 +2,7 @@ package io.webtraffic.bench;
 
 import io.webtraffic.bench.BenchJobs.Stage;
 import io.webtraffic.config.PipelineConfig;
-import io.webtraffic.sink.BatchCommitter.BatchReport;
+import io.webtraffic.job.BatchReport;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.webtraffic.bench;
 
 import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.job.BatchReport;
 import io.webtraffic.local.Await;
-import io.webtraffic.sink.BatchCommitter.BatchReport;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.webtraffic.bench;
 
+import io.webtraffic.batch.BatchCounts;
+import io.webtraffic.batch.KafkaTimes;
+import io.webtraffic.batch.Watermarks;
 import io.webtraffic.config.PipelineConfig;
-import io.webtraffic.sink.BatchCounts;
 import io.webtraffic.sink.CsvRows;
-import io.webtraffic.sink.KafkaTimes;
 import io.webtraffic.sink.PostgresSink;
-import io.webtraffic.sink.Watermarks;
 import io.webtraffic.sink.WindowRows;
 import java.sql.Connection;
 import java.sql.DriverManager;

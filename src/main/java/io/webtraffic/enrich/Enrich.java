@@ -1,9 +1,12 @@
 package io.webtraffic.enrich;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,8 +18,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Adds the side-input columns to every row: country, state, city from {@code ip}, and site name,
  * owner, environment from {@code host}. The lookup reads the broadcast it is given, on the
- * executors, by binary search: no network call per row. Never null: an unknown or malformed
- * address, or an unknown host, gives "unknown".
+ * executors, by binary search: no network call per row. Never null on an enriched row: an unknown
+ * or malformed address, or an unknown host, gives "unknown".
  */
 public final class Enrich {
   private static final StructType GEO =
@@ -33,6 +36,15 @@ public final class Enrich {
   private Enrich() {}
 
   public static Dataset<Row> apply(Dataset<Row> rows, Broadcast<Dimensions> dimensions) {
+    return apply(rows, dimensions, lit(true));
+  }
+
+  /**
+   * Enriches only the rows {@code where} holds (the rows a sink stores); the others get nulls and
+   * cost no lookup.
+   */
+  public static Dataset<Row> apply(
+      Dataset<Row> rows, Broadcast<Dimensions> dimensions, Column where) {
     UserDefinedFunction geo =
         udf(
                 (UDF1<String, Row>)
@@ -53,7 +65,8 @@ public final class Enrich {
             .asNonNullable();
     // One call per row and dimension: the structs are computed once, then split into columns.
     Dataset<Row> looked =
-        rows.withColumn("_geo", geo.apply(col("ip"))).withColumn("_site", site.apply(col("host")));
+        rows.withColumn("_geo", when(where, geo.apply(col("ip"))))
+            .withColumn("_site", when(where, site.apply(col("host"))));
     for (String field : GEO.fieldNames()) {
       looked = looked.withColumn(field, col("_geo." + field));
     }

@@ -6,7 +6,6 @@ import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.enrich.SideInputs;
 import io.webtraffic.maintain.Housekeeping;
 import io.webtraffic.quality.QualityGate;
-import io.webtraffic.sink.BatchCommitter;
 import io.webtraffic.sink.IcebergSink;
 import io.webtraffic.sink.IcebergTables;
 import io.webtraffic.sink.PostgresSink;
@@ -18,6 +17,8 @@ import io.webtraffic.transform.EnrichUserAgent;
 import io.webtraffic.transform.FilterEvents;
 import io.webtraffic.transform.RecordLimits;
 import io.webtraffic.transform.TextIntegrity;
+import io.webtraffic.transform.TrimRecord;
+import io.webtraffic.window.HitBuckets;
 import io.webtraffic.window.StatefulWindows;
 import io.webtraffic.window.TimeWindows;
 import java.util.concurrent.TimeoutException;
@@ -29,27 +30,27 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
- * The streaming job, top to bottom. Kafka records are decoded, validated, enriched and classified
- * without dropping anything; the deduplication runs under the event-time watermark, followed by the
- * session and count windows; and every record, together with the window rows, reaches the
- * committer, which accounts for each record and writes the sinks exactly once.
+ * The streaming job, top to bottom. The streaming half ({@link #start}) decodes, validates and
+ * classifies every Kafka record without dropping any, deduplicates the events under the event-time
+ * watermark, and runs the session and count windows; the batch half ({@link MicroBatch}) gives each
+ * row its outcome, checks the batch and commits it to Iceberg and PostgreSQL exactly once.
  */
 public final class PipelineJob {
   private final PipelineConfig config;
   private final KafkaSource source;
-  private final BatchCommitter committer;
+  private final MicroBatch microBatch;
   private final PostgresSink postgres;
   private final ProgressListener progress;
 
   private PipelineJob(
       PipelineConfig config,
       KafkaSource source,
-      BatchCommitter committer,
+      MicroBatch microBatch,
       PostgresSink postgres,
       ProgressListener progress) {
     this.config = config;
     this.source = source;
-    this.committer = committer;
+    this.microBatch = microBatch;
     this.postgres = postgres;
     this.progress = progress;
   }
@@ -60,7 +61,7 @@ public final class PipelineJob {
    * migration ({@code scripts/pipeline migrate}) created them.
    */
   public static PipelineJob create(
-      SparkSession spark, PipelineConfig config, Consumer<BatchCommitter.BatchReport> reports) {
+      SparkSession spark, PipelineConfig config, Consumer<BatchReport> reports) {
     new IcebergTables(config.iceberg()).createIfMissing(spark);
     PostgresSink postgres = new PostgresSink(config.postgres(), config.jobName());
     if (config.postgres().migratesAtStart()) {
@@ -78,22 +79,26 @@ public final class PipelineJob {
         TimeWindows.sliding(config.windows().slidingSize(), config.windows().slidingSlide());
     ProgressListener progress =
         new ProgressListener(spark, config.jobName(), new ProgressTable(postgres));
-    BatchCommitter committer =
-        new BatchCommitter(
+    MicroBatch microBatch =
+        new MicroBatch(
             config.checkpointLocation(),
-            new IcebergSink(config.iceberg(), tumbling, sliding),
-            postgres,
-            tumbling,
-            sliding,
-            config.postgres().upsertEvents(),
             sideInputs,
             new QualityGate(config.quality(), postgres),
+            new HitBuckets(tumbling, sliding),
+            new ClosedWindows(
+                config.checkpointLocation(),
+                config.iceberg().table(IcebergTables.EVENTS),
+                tumbling,
+                sliding),
+            new IcebergSink(config.iceberg()),
+            postgres,
+            config.postgres().upsertEvents(),
             report -> {
               progress.remember(report);
               reports.accept(report);
             },
             Housekeeping.of(config));
-    return new PipelineJob(config, new KafkaSource(config.kafka()), committer, postgres, progress);
+    return new PipelineJob(config, new KafkaSource(config.kafka()), microBatch, postgres, progress);
   }
 
   public StreamingQuery start(SparkSession spark) throws TimeoutException {
@@ -101,23 +106,23 @@ public final class PipelineJob {
     Dataset<Row> records = source.read(spark);
 
     // Decode and validate (dead_reason), lift the user agent, dead-letter text the sinks would
-    // alter
-    // and records over the limits, apply filter rules (filter_reason).
+    // alter and records over the limits, apply the filter rules (filter_reason).
     Dataset<Row> decoded = new Decode(config.maxFutureSkew()).apply(records);
     Dataset<Row> enriched = new EnrichUserAgent().apply(decoded);
     Dataset<Row> checked =
         new RecordLimits(config.limits()).apply(new TextIntegrity().apply(enriched));
     Dataset<Row> classified = new FilterEvents(config.filter()).apply(checked);
 
-    // Watermark on event time (dead and filtered records have none), then one shuffle by dedup key.
+    // Dedup key and watermark (dead and filtered records have no event time), the bytes each
+    // record will store, then one shuffle by dedup key.
     Dataset<Row> keyed =
-        new DedupKey()
-            .apply(classified)
+        new TrimRecord()
+            .apply(new DedupKey().apply(classified))
             .withWatermark("wm_time", config.watermarkDelay().toMillis() + " milliseconds")
             .repartition(config.spark().shufflePartitions(), col("dedup_key"));
 
-    // Deduplicate within the watermark (state in RocksDB), then session and count windows over
-    // what it kept, in one more stateful operator that also reports the kept rows' coordinates.
+    // Deduplicate within the watermark (state in RocksDB), then the session and count windows in
+    // one more stateful operator, which also passes on every event the deduplication kept.
     Dataset<Row> windows =
         new StatefulWindows(config.windows())
             .apply(keyed.dropDuplicatesWithinWatermark("dedup_key"));
@@ -128,16 +133,16 @@ public final class PipelineJob {
     // One structured log line and one pipeline_progress row per batch.
     spark.streams().addListener(progress);
 
-    // Every record plus the window rows: the committer tells events, duplicates and late rows
-    // apart, and writes events, windows and accounting. Both branches read the same shuffle, so
-    // Kafka is scanned and parsed once per batch (Spark reuses the identical exchange).
+    // Every record (for the accounting, late rows and dead letters) beside the operator's rows
+    // (events, sessions, count windows): both read the same shuffle, so Kafka is read and parsed
+    // once per batch. Each micro-batch then goes through MicroBatch's stages.
     return keyed
         .unionByName(windows, true)
         .writeStream()
         .queryName(config.jobName())
         .option("checkpointLocation", config.checkpointLocation())
         .trigger(config.trigger().toSparkTrigger())
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) committer)
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) microBatch)
         .start();
   }
 }

@@ -2,7 +2,6 @@ package io.webtraffic.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.webtraffic.sink.BatchCommitter.BatchReport;
 import io.webtraffic.sink.IcebergSink;
 import io.webtraffic.sink.ProgressTable;
 import java.util.Arrays;

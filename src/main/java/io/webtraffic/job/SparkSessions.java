@@ -45,6 +45,10 @@ public final class SparkSessions {
         // Each batch plans its foreachBatch queries anew; with Spark's default of 100 cached
         // classes they evict each other and about 40 are compiled again every batch.
         .set("spark.sql.codegen.cache.maxEntries", "1000")
+        // The batch keeps one copy of its outcomes while it commits (MicroBatch): compressing
+        // it column by column cost more CPU than everything else the batch did (measured with JFR,
+        // dictionary statistics on every string), and it is read back only two or three times.
+        .set("spark.sql.inMemoryColumnarStorage.compressed", "false")
         .set(
             "spark.sql.extensions",
             "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");

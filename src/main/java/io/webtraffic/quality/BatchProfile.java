@@ -11,7 +11,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
-import io.webtraffic.sink.KafkaTimes;
+import io.webtraffic.batch.KafkaTimes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,17 +44,25 @@ public record BatchProfile(
    * committer observes them during its counting job rather than running one of their own.
    */
   public static Column[] aggregates(List<String> requiredFields) {
+    return aggregates(requiredFields, lit(true), col("dead_reason").isNull());
+  }
+
+  /**
+   * The same aggregates over the rows where {@code record} holds (the batch's Kafka records, when
+   * other rows share the dataset); {@code notDead} tells the records that are not dead letters.
+   */
+  public static Column[] aggregates(List<String> requiredFields, Column record, Column notDead) {
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)).as("read"));
+    aggs.add(count(when(record, 1)).as("read"));
     for (String field : requiredFields) {
-      aggs.add(sum(when(col(field).isNull(), 1).otherwise(0)).as("null_" + field));
+      aggs.add(sum(when(record.and(col(field).isNull()), 1).otherwise(0)).as("null_" + field));
     }
     // Dead letters have no usable event time (or one too far ahead, which has its own check).
     Column skewMs =
         when(
-            col("dead_reason").isNull(),
+            record.and(notDead),
             abs(unix_millis(col("kafka_timestamp")).minus(unix_millis(col("event_time")))));
-    Column kafkaMs = unix_millis(col("kafka_timestamp"));
+    Column kafkaMs = when(record, unix_millis(col("kafka_timestamp")));
     aggs.add(percentile_approx(skewMs, lit(0.99), lit(ACCURACY)).as("skew_p99_ms"));
     aggs.add(min(kafkaMs).as("kafka_min"));
     aggs.add(

@@ -1,9 +1,9 @@
 package io.webtraffic.quality;
 
+import io.webtraffic.batch.BatchCounts;
 import io.webtraffic.config.PipelineConfig.Limit;
 import io.webtraffic.config.PipelineConfig.QualitySettings;
 import io.webtraffic.config.PipelineConfig.VolumeLimit;
-import io.webtraffic.sink.BatchCounts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

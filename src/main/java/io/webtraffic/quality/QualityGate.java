@@ -1,9 +1,8 @@
 package io.webtraffic.quality;
 
+import io.webtraffic.batch.BatchCounts;
 import io.webtraffic.config.PipelineConfig.QualityAction;
 import io.webtraffic.config.PipelineConfig.QualitySettings;
-import io.webtraffic.sink.BatchCounts;
-import io.webtraffic.sink.PostgresSink;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +18,9 @@ public final class QualityGate {
 
   private final QualitySettings settings;
   private final QualityChecks checks;
-  private final PostgresSink postgres;
+  private final QualityLog postgres;
 
-  public QualityGate(QualitySettings settings, PostgresSink postgres) {
+  public QualityGate(QualitySettings settings, QualityLog postgres) {
     this.settings = settings;
     this.checks = new QualityChecks(settings);
     this.postgres = postgres;

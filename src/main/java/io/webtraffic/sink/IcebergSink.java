@@ -6,22 +6,20 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.unix_millis;
 
-import io.webtraffic.config.FaultPoint;
+import io.webtraffic.batch.BatchCounts;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
-import io.webtraffic.ops.FaultInjection;
-import io.webtraffic.transform.Classify;
-import io.webtraffic.window.TimeWindows;
-import java.util.ArrayList;
+import io.webtraffic.transform.Outcomes;
+import io.webtraffic.window.WindowTotals;
+import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes one micro-batch to the Iceberg tables: events, late events, dead letters, the sessions and
@@ -30,18 +28,14 @@ import org.apache.spark.storage.StorageLevel;
  * (query id, batch id), so a batch replayed after a crash between two commits completes the missing
  * ones only.
  *
- * <p>Closed windows are computed from the events table itself: once the watermark has passed a
- * window's end, every later event for it is late, so the table holds its final count.
+ * <p>The two commits are separate calls, so the job can name the point between them: the batch's
+ * own rows first, then the closed windows.
  */
 public final class IcebergSink {
   private final IcebergSettings settings;
-  private final TimeWindows tumbling;
-  private final TimeWindows sliding;
 
-  public IcebergSink(IcebergSettings settings, TimeWindows tumbling, TimeWindows sliding) {
+  public IcebergSink(IcebergSettings settings) {
     this.settings = settings;
-    this.tumbling = tumbling;
-    this.sliding = sliding;
   }
 
   /** Rows appended per table by this call (0 where the batch was already committed). */
@@ -55,19 +49,35 @@ public final class IcebergSink {
       long sessions,
       long countWindows) {
     public static final Written NOTHING = new Written(0, 0, 0, 0, 0, 0, 0, 0);
+
+    public Written plus(Written o) {
+      return new Written(
+          events + o.events,
+          late + o.late,
+          dead + o.dead,
+          hostWindows + o.hostWindows,
+          referrerWindows + o.referrerWindows,
+          slidingWindows + o.slidingWindows,
+          sessions + o.sessions,
+          countWindows + o.countWindows);
+    }
   }
 
   /**
+   * Commits the batch's own rows: events, late events, dead letters, and the sessions and count
+   * windows that became final.
+   *
+   * @param outcomes the batch's rows with their outcome (see {@code transform.Outcomes})
    * @param windows the batch's session and count window rows (collected: they are few)
    */
-  public Written commit(
-      Dataset<Row> classified,
+  public Written commitRows(
+      Dataset<Row> outcomes,
       BatchCounts counts,
       WindowRows windows,
       String queryId,
       long batchId,
-      Watermarks watermarks) {
-    SparkSession spark = classified.sparkSession();
+      long lateThresholdMs) {
+    SparkSession spark = outcomes.sparkSession();
     List<Row> closedSessions = windows.closedSessions();
     // The tables are independent and each commit is idempotent, so they commit side by side: one
     // table's planning and metadata writes overlap another's Spark job.
@@ -77,21 +87,21 @@ public final class IcebergSink {
                 appendIfAny(
                     IcebergTables.DEAD_LETTERS,
                     counts.dead(),
-                    deadLetters(classified, batchId),
+                    deadLetters(outcomes, batchId),
                     queryId,
                     batchId),
             () ->
                 appendIfAny(
                     IcebergTables.LATE_EVENTS,
                     counts.late(),
-                    lateEvents(classified, batchId, watermarks.lateThresholdMs()),
+                    lateEvents(outcomes, batchId, lateThresholdMs),
                     queryId,
                     batchId),
             () ->
                 appendIfAny(
                     IcebergTables.EVENTS,
                     counts.events(),
-                    events(classified, Classify.EVENT, batchId),
+                    events(outcomes, Outcomes.EVENT, batchId),
                     queryId,
                     batchId),
             () ->
@@ -113,84 +123,56 @@ public final class IcebergSink {
                         .withColumn("batch_id", lit(batchId)),
                     queryId,
                     batchId));
-    long dead = appended.get(0);
-    long late = appended.get(1);
-    long events = appended.get(2);
-    long sessions = appended.get(3);
-    long countWindows = appended.get(4);
-    FaultInjection.at(FaultPoint.BETWEEN_ICEBERG_TABLES, batchId);
-
-    // Closed time windows are computed from the events table: after its commit above.
-    long hostWindows = 0;
-    long referrerWindows = 0;
-    long slidingWindows = 0;
-    Optional<TimeWindows.Closing> closing =
-        tumbling.closing(watermarks.previousMs(), watermarks.currentMs());
-    Optional<TimeWindows.Closing> slid =
-        sliding.closing(watermarks.previousMs(), watermarks.currentMs());
-    if (closing.isPresent() || slid.isPresent()) {
-      // One scan of the events the closing windows need, shared by the three aggregations.
-      Column needed =
-          Stream.of(closing, slid)
-              .flatMap(Optional::stream)
-              .map(TimeWindows.Closing::eventsIn)
-              .reduce(Column::or)
-              .orElseThrow();
-      Dataset<Row> recent =
-          eventsTable(spark).where(needed).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        List<Callable<Long>> appends = new ArrayList<>();
-        if (closing.isPresent()) {
-          Dataset<Row> closed = recent.where(closing.get().eventsIn());
-          appends.add(
-              () ->
-                  appendNew(
-                      IcebergTables.HITS_BY_HOST,
-                      tumbling.hitsByHost(closed),
-                      closing.get(),
-                      new String[] {"window_start", "host"},
-                      queryId,
-                      batchId));
-          appends.add(
-              () ->
-                  appendNew(
-                      IcebergTables.HITS_BY_HOST_REFERRER,
-                      tumbling.hitsByHostReferrer(closed),
-                      closing.get(),
-                      new String[] {"window_start", "host", "referrer"},
-                      queryId,
-                      batchId));
-        }
-        if (slid.isPresent()) {
-          appends.add(
-              () ->
-                  appendNew(
-                      IcebergTables.HITS_BY_HOST_SLIDING,
-                      sliding.hitsByHost(recent.where(slid.get().eventsIn())),
-                      slid.get(),
-                      new String[] {"window_start", "window_end", "host"},
-                      queryId,
-                      batchId));
-        }
-        List<Long> closedRows = ParallelCommits.run(appends);
-        int next = 0;
-        if (closing.isPresent()) {
-          hostWindows = closedRows.get(next++);
-          referrerWindows = closedRows.get(next++);
-        }
-        if (slid.isPresent()) {
-          slidingWindows = closedRows.get(next);
-        }
-      } finally {
-        recent.unpersist();
-      }
-    }
     return new Written(
-        events, late, dead, hostWindows, referrerWindows, slidingWindows, sessions, countWindows);
+        appended.get(2),
+        appended.get(1),
+        appended.get(0),
+        0,
+        0,
+        0,
+        appended.get(3),
+        appended.get(4));
   }
 
-  private Dataset<Row> eventsTable(SparkSession spark) {
-    return spark.table(settings.table(IcebergTables.EVENTS));
+  /**
+   * Commits the tumbling and sliding windows this batch's watermark closed, with the counts the job
+   * carried for them ({@link WindowTotals}): no events are read.
+   */
+  public Written commitClosedWindows(
+      SparkSession spark, WindowTotals.Closed closed, String queryId, long batchId) {
+    if (closed.isEmpty()) {
+      return Written.NOTHING;
+    }
+    List<Long> rows =
+        ParallelCommits.run(
+            () ->
+                appendNew(
+                    spark,
+                    IcebergTables.HITS_BY_HOST,
+                    closed.byHost(),
+                    HOST_WINDOW,
+                    new String[] {"window_start", "host"},
+                    queryId,
+                    batchId),
+            () ->
+                appendNew(
+                    spark,
+                    IcebergTables.HITS_BY_HOST_REFERRER,
+                    closed.byHostReferrer(),
+                    REFERRER_WINDOW,
+                    new String[] {"window_start", "host", "referrer"},
+                    queryId,
+                    batchId),
+            () ->
+                appendNew(
+                    spark,
+                    IcebergTables.HITS_BY_HOST_SLIDING,
+                    closed.sliding(),
+                    HOST_WINDOW,
+                    new String[] {"window_start", "window_end", "host"},
+                    queryId,
+                    batchId));
+    return new Written(0, 0, 0, rows.get(0), rows.get(1), rows.get(2), 0, 0);
   }
 
   /**
@@ -198,27 +180,28 @@ public final class IcebergSink {
    * convert to the field's type reads null there and stays in {@code payload}.
    */
   private Dataset<Row> events(Dataset<Row> classified, String outcome, long batchId) {
+    Column payload = col("raw_value").cast("string");
     Stream<Column> fields =
         Stream.concat(IcebergTables.EVENT_FIELDS.stream(), IcebergTables.ENRICHED_FIELDS.stream())
-            .map(c -> col(c));
+            .map(c -> c.equals("payload") ? payload.as(c) : col(c));
     Stream<Column> promoted =
         settings.promotedFields().stream()
-            .map(f -> get_json_object(col("payload"), "$." + f.name()).cast(f.type()).as(f.name()));
+            .map(f -> get_json_object(payload, "$." + f.name()).cast(f.type()).as(f.name()));
     return classified
-        .where(col("outcome").equalTo(outcome))
+        .where(col(Outcomes.OUTCOME).equalTo(outcome))
         .select(Stream.concat(fields, promoted).toArray(Column[]::new))
         .withColumn("batch_id", lit(batchId));
   }
 
   private Dataset<Row> lateEvents(Dataset<Row> classified, long batchId, long thresholdMs) {
-    return events(classified, Classify.LATE, batchId)
+    return events(classified, Outcomes.LATE, batchId)
         .withColumn("watermark", timestamp_millis(lit(thresholdMs)))
         .withColumn("lateness_ms", lit(thresholdMs).minus(unix_millis(col("event_time"))));
   }
 
   private static Dataset<Row> deadLetters(Dataset<Row> classified, long batchId) {
     return classified
-        .where(col("outcome").equalTo(Classify.DEAD))
+        .where(col(Outcomes.OUTCOME).equalTo(Outcomes.DEAD))
         .select(
             col("raw_key"),
             col("raw_value"),
@@ -226,7 +209,7 @@ public final class IcebergSink {
             col("kafka_partition"),
             col("kafka_offset"),
             col("kafka_timestamp"),
-            col("dead_reason").as("reason"),
+            col("reason"),
             lit(batchId).as("batch_id"));
   }
 
@@ -238,46 +221,64 @@ public final class IcebergSink {
     return new IcebergAppend(settings.table(table)).append(rows, queryId, batchId) ? expected : 0;
   }
 
+  /** (window_start, window_end, host, hits): hits_by_host and hits_by_host_sliding. */
+  private static final StructType HOST_WINDOW =
+      new StructType()
+          .add("window_start", DataTypes.TimestampType, false)
+          .add("window_end", DataTypes.TimestampType, false)
+          .add("host", DataTypes.StringType)
+          .add("hits", DataTypes.LongType, false);
+
+  private static final StructType REFERRER_WINDOW =
+      new StructType()
+          .add("window_start", DataTypes.TimestampType, false)
+          .add("window_end", DataTypes.TimestampType, false)
+          .add("host", DataTypes.StringType)
+          .add("referrer", DataTypes.StringType)
+          .add("hits", DataTypes.LongType, false);
+
   /**
-   * Appends the closed windows not yet in the table. A new checkpoint over old tables closes
-   * windows from the start of the events table; the anti-join keeps those windows from being
-   * written twice.
+   * Appends the closed windows not yet in the table. A new checkpoint over old tables may close a
+   * window an earlier checkpoint wrote; the anti-join keeps it from being written twice.
    */
   private long appendNew(
+      SparkSession spark,
       String table,
-      Dataset<Row> windows,
-      TimeWindows.Closing closing,
+      List<Row> closed,
+      StructType schema,
       String[] key,
       String queryId,
       long batchId) {
-    IcebergAppend append = new IcebergAppend(settings.table(table));
-    if (append.committed(windows.sparkSession(), queryId, batchId)) {
+    if (closed.isEmpty()) {
       return 0;
     }
+    IcebergAppend append = new IcebergAppend(settings.table(table));
+    if (append.committed(spark, queryId, batchId)) {
+      return 0;
+    }
+    long firstStart =
+        closed.stream().mapToLong(r -> ((Timestamp) r.get(0)).getTime()).min().orElseThrow();
     Dataset<Row> existing =
-        windows
-            .sparkSession()
+        spark
             .table(settings.table(table))
-            .where(col("window_start").geq(timestamp_millis(lit(closing.firstStartMs()))))
+            .where(col("window_start").geq(timestamp_millis(lit(firstStart))))
             .select(Arrays.stream(key).map(k -> col(k).as("x_" + k)).toArray(Column[]::new));
     Column same = lit(true);
     for (String k : key) {
       same = same.and(col(k).eqNullSafe(col("x_" + k)));
     }
-    Dataset<Row> fresh =
-        windows
-            .where(closing.windowsIn())
+    List<Row> fresh =
+        spark
+            .createDataFrame(closed, schema)
             .join(existing, same, "left_anti")
             .withColumn("batch_id", lit(batchId))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long n = fresh.count();
-      if (n > 0) {
-        append.write(fresh, queryId, batchId);
-      }
-      return n;
-    } finally {
-      fresh.unpersist();
+            .collectAsList();
+    if (!fresh.isEmpty()) {
+      append.write(
+          spark.createDataFrame(fresh, schema.add("batch_id", DataTypes.LongType)),
+          queryId,
+          batchId);
     }
+    return fresh.size();
   }
 }

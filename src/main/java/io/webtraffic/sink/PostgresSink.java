@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import io.webtraffic.batch.BatchCounts;
+import io.webtraffic.batch.KafkaTimes;
+import io.webtraffic.batch.Watermarks;
 import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.config.PipelineConfig.PostgresSettings;
 import io.webtraffic.enrich.DimensionTables;
 import io.webtraffic.quality.CheckResult;
+import io.webtraffic.quality.QualityLog;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * committed before and is skipped, so window increments are applied once. Rows travel by COPY into
  * temporary staging tables and are merged with one statement per table.
  */
-public final class PostgresSink {
+public final class PostgresSink implements QualityLog {
   static final String SINK = "postgres";
 
   /** Every table the job writes in its schema. */
@@ -468,6 +472,7 @@ public final class PostgresSink {
    * Records a batch's check results on their own, outside any batch transaction: for a batch that a
    * check stops, so the reason is durable although nothing of the batch is committed.
    */
+  @Override
   public void recordQuality(String queryId, long batchId, List<CheckResult> results) {
     try (Connection c = connect()) {
       QualityRows.upsert(c, settings.schema(), jobName, queryId, batchId, results);
@@ -482,6 +487,7 @@ public final class PostgresSink {
    * first: what the volume check compares a batch with. Only committed batches are in the table, so
    * a replayed batch sees the same history as its first attempt.
    */
+  @Override
   public List<Long> recentVolumes(String queryId, long batchId, int limit) {
     try (Connection c = connect();
         PreparedStatement ps =
@@ -706,6 +712,7 @@ public final class PostgresSink {
   }
 
   /** Where the data-quality results are, for messages. */
+  @Override
   public String qualityTable() {
     return settings.schema() + "." + QualityRows.TABLE;
   }

@@ -1,6 +1,6 @@
 package io.webtraffic.soak;
 
-import io.webtraffic.sink.BatchCommitter.BatchReport;
+import io.webtraffic.job.BatchReport;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;

@@ -43,20 +43,33 @@ public final class CountWindows implements Serializable {
       CountState open, String key, List<WindowEvent> events, long watermarkMs, List<Window> out) {
     CountState current = flush(open, watermarkMs, out);
     for (WindowEvent e : events.stream().sorted(WindowEvent.ORDER).toList()) {
-      if (current == null) {
-        current = new CountState();
-        current.setWindowId(idOf(e));
-        current.setKey(key);
-        current.setStartMs(e.timeMs());
-        current.setEndMs(e.timeMs());
-      }
-      current.setEvents(current.getEvents() + 1);
-      current.setStartMs(Math.min(current.getStartMs(), e.timeMs()));
-      current.setEndMs(Math.max(current.getEndMs(), e.timeMs()));
-      if (current.getEvents() == size) {
-        out.add(window(current, CLOSED_BY_COUNT));
-        current = null;
-      }
+      current = add(current, key, e.timeMs(), e.dedupKey(), out);
+    }
+    return current;
+  }
+
+  /**
+   * Adds one event, the next in {@link WindowEvent#ORDER}: the operator streams a key's events
+   * through here in that order, so a key holds one unfinished window however many events it has.
+   *
+   * @return the unfinished window afterwards, or null
+   */
+  public CountState add(
+      CountState open, String key, long timeMs, String dedupKey, List<Window> out) {
+    CountState current = open;
+    if (current == null) {
+      current = new CountState();
+      current.setWindowId(idOf(dedupKey));
+      current.setKey(key);
+      current.setStartMs(timeMs);
+      current.setEndMs(timeMs);
+    }
+    current.setEvents(current.getEvents() + 1);
+    current.setStartMs(Math.min(current.getStartMs(), timeMs));
+    current.setEndMs(Math.max(current.getEndMs(), timeMs));
+    if (current.getEvents() == size) {
+      out.add(window(current, CLOSED_BY_COUNT));
+      return null;
     }
     return current;
   }
@@ -83,8 +96,8 @@ public final class CountWindows implements Serializable {
   }
 
   /** A window's id: derived from its first event, so a replayed batch produces the same id. */
-  static String idOf(WindowEvent first) {
-    return UUID.nameUUIDFromBytes(("count:" + first.dedupKey()).getBytes(StandardCharsets.UTF_8))
+  static String idOf(String firstDedupKey) {
+    return UUID.nameUUIDFromBytes(("count:" + firstDedupKey).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 

@@ -90,6 +90,12 @@ public final class TimeWindows {
     return LongStream.iterate(first, s -> s <= last, s -> s + slideMs).toArray();
   }
 
+  /** The start of the earliest window still open at {@code watermarkMs}: its end lies after it. */
+  public long firstOpenStart(long watermarkMs) {
+    long slideMs = slide.toMillis();
+    return Math.floorDiv(watermarkMs - size.toMillis(), slideMs) * slideMs + slideMs;
+  }
+
   /**
    * The windows that close when the watermark moves from {@code previousMs} to {@code currentMs}:
    * those ending in (previousMs, currentMs]. Empty when no window end lies in between.

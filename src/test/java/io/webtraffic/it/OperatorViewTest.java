@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.webtraffic.job.BatchReport;
 import io.webtraffic.local.Await;
 import io.webtraffic.local.SharedStack;
-import io.webtraffic.sink.BatchCommitter.BatchReport;
 import io.webtraffic.source.KafkaAdmin;
 import io.webtraffic.source.KafkaOffsets;
 import io.webtraffic.testing.AvailableNowRun;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.webtraffic.job.BatchReport;
 import io.webtraffic.local.FreePorts;
 import io.webtraffic.local.SharedStack;
 import io.webtraffic.quality.DataQualityStop;
-import io.webtraffic.sink.BatchCommitter.BatchReport;
 import io.webtraffic.testing.JobProcess;
 import io.webtraffic.testing.TestEvents;
 import io.webtraffic.testing.TestPipeline;

@@ -3,9 +3,9 @@ package io.webtraffic.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.webtraffic.job.BatchReport;
 import io.webtraffic.local.Await;
 import io.webtraffic.local.SharedStack;
-import io.webtraffic.sink.BatchCommitter.BatchReport;
 import io.webtraffic.sink.IcebergSink;
 import io.webtraffic.testing.TestEvents;
 import io.webtraffic.testing.TestPipeline;

@@ -3,7 +3,7 @@ package io.webtraffic.quality;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.webtraffic.sink.KafkaTimes;
+import io.webtraffic.batch.KafkaTimes;
 import io.webtraffic.testing.TestSpark;
 import java.sql.Timestamp;
 import java.time.Instant;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.webtraffic.batch.BatchCounts;
+import io.webtraffic.batch.KafkaTimes;
 import io.webtraffic.config.PipelineConfig.Limit;
 import io.webtraffic.config.PipelineConfig.QualityAction;
 import io.webtraffic.config.PipelineConfig.QualitySettings;
 import io.webtraffic.config.PipelineConfig.VolumeLimit;
-import io.webtraffic.sink.BatchCounts;
-import io.webtraffic.sink.KafkaTimes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.webtraffic.testing;
 
 import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.job.BatchReport;
 import io.webtraffic.job.PipelineJob;
-import io.webtraffic.sink.BatchCommitter.BatchReport;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

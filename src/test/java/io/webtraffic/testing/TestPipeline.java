@@ -2,9 +2,9 @@ package io.webtraffic.testing;
 
 import io.webtraffic.config.ConfigLoader;
 import io.webtraffic.config.PipelineConfig;
+import io.webtraffic.job.BatchReport;
 import io.webtraffic.job.PipelineJob;
 import io.webtraffic.local.StackEndpoints;
-import io.webtraffic.sink.BatchCommitter.BatchReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

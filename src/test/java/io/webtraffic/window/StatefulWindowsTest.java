@@ -26,11 +26,9 @@ import org.junit.jupiter.api.Test;
 class StatefulWindowsTest {
   static final Duration GAP = Duration.ofMinutes(5);
 
-  /** The input columns the function reads. */
-  static final StructType INPUT =
+  /** The event columns the function reads (the job passes every column of the record). */
+  static final StructType EVENT =
       new StructType()
-          .add("window_kind", DataTypes.StringType)
-          .add("count_key", DataTypes.StringType)
           .add("event_time", DataTypes.TimestampType)
           .add("dedup_key", DataTypes.StringType)
           .add("ip", DataTypes.StringType)
@@ -38,38 +36,39 @@ class StatefulWindowsTest {
           .add("url", DataTypes.StringType)
           .add("ua_family", DataTypes.StringType)
           .add("device_family", DataTypes.StringType)
-          .add("os_family", DataTypes.StringType)
-          .add("kafka_partition", DataTypes.IntegerType)
-          .add("kafka_offset", DataTypes.LongType);
+          .add("os_family", DataTypes.StringType);
 
-  final StatefulWindows.WindowFunction function =
-      new StatefulWindows.WindowFunction(
-          new Sessions(GAP), new CountWindows(100, Duration.ofMinutes(5)));
+  /** The input columns of a session group's row. */
+  static final StructType INPUT =
+      new StructType()
+          .add("window_group", DataTypes.StringType)
+          .add("time_ms", DataTypes.LongType)
+          .add("dedup_key", DataTypes.StringType)
+          .add("count_key", DataTypes.StringType)
+          .add("event", EVENT);
+
+  static final WindowOutput OUTPUT = new WindowOutput(EVENT);
+
+  final WindowFunction function =
+      new WindowFunction(new Sessions(GAP), new CountWindows(100, Duration.ofMinutes(5)), OUTPUT);
 
   static Instant at(String time) {
     return Instant.parse("2026-11-20T" + time + "Z");
   }
 
   static Row event(String key, String time, String url) {
-    return new GenericRowWithSchema(
-        new Object[] {
-          StatefulWindows.SESSION,
-          "h",
-          Timestamp.from(at(time)),
-          key,
-          "203.0.113.7",
-          "h",
-          url,
-          "Firefox",
-          "Other",
-          "Linux",
-          0,
-          0L
-        },
-        INPUT);
+    return event(key, Timestamp.from(at(time)), url);
   }
 
-  /** The session rows the function emits for these events at this watermark. */
+  static Row event(String key, Timestamp time, String url) {
+    Row event =
+        new GenericRowWithSchema(
+            new Object[] {time, key, "203.0.113.7", "h", url, "Firefox", "Other", "Linux"}, EVENT);
+    return new GenericRowWithSchema(
+        new Object[] {"s\u001f203.0.113.7\u001fh", time.getTime(), key, null, event}, INPUT);
+  }
+
+  /** The session rows the function emits for these events (in order) at this watermark. */
   List<Row> sessionRows(long watermarkMs, Row... events) {
     TestGroupState<WindowState> state =
         TestGroupState.create(
@@ -80,18 +79,24 @@ class StatefulWindowsTest {
             false);
     List<Row> rows = new ArrayList<>();
     Iterator<Row> out =
-        function.call(
-            "[\"session\",\"203.0.113.7\",\"h\"]", Arrays.asList(events).iterator(), state);
+        function.call("s\u001f203.0.113.7\u001fh", Arrays.asList(events).iterator(), state);
     out.forEachRemaining(rows::add);
-    return rows;
+    assertEquals(
+        events.length,
+        rows.stream().filter(r -> WindowOutput.EVENT.equals(r.getString(0))).count(),
+        "every event passed on");
+    return rows.stream()
+        .filter(r -> WindowOutput.SESSION.equals(r.getString(0)))
+        .map(r -> r.getStruct(2))
+        .toList();
   }
 
   static Instant time(Row row, String field) {
-    return row.getTimestamp(StatefulWindows.OUTPUT.fieldIndex(field)).toInstant();
+    return row.<Timestamp>getAs(field).toInstant();
   }
 
   static String string(Row row, String field) {
-    return row.getString(StatefulWindows.OUTPUT.fieldIndex(field));
+    return row.getAs(field);
   }
 
   @Test
@@ -99,16 +104,16 @@ class StatefulWindowsTest {
     List<Row> rows =
         sessionRows(
             at("09:00:00").toEpochMilli(),
-            event("k2", "10:03:00", "/b"),
-            event("k1", "10:00:00", "/a"));
+            event("k1", "10:00:00", "/a"),
+            event("k2", "10:03:00", "/b"));
 
     assertEquals(1, rows.size());
     Row r = rows.get(0);
     assertEquals(at("10:00:00"), time(r, "session_start"));
     assertEquals(at("10:08:00"), time(r, "session_end"), "10:03 + 5 min");
-    assertEquals(at("10:03:00"), time(r, "session_last_event_time"));
-    assertEquals(2L, r.getLong(StatefulWindows.OUTPUT.fieldIndex("session_events")));
-    assertEquals("open", string(r, "session_status"));
+    assertEquals(at("10:03:00"), time(r, "last_event_time"));
+    assertEquals(2L, r.<Long>getAs("events"));
+    assertEquals("open", string(r, "status"));
   }
 
   @Test
@@ -116,30 +121,24 @@ class StatefulWindowsTest {
     List<Row> rows = sessionRows(at("10:08:00").toEpochMilli(), event("k1", "10:03:00", "/a"));
 
     assertEquals(1, rows.size());
-    assertEquals("closed", string(rows.get(0), "session_status"));
+    assertEquals("closed", string(rows.get(0), "status"));
     assertEquals(at("10:08:00"), time(rows.get(0), "session_end"));
-    assertEquals(at("10:03:00"), time(rows.get(0), "session_last_event_time"));
+    assertEquals(at("10:03:00"), time(rows.get(0), "last_event_time"));
   }
 
   @Test
   void anEventTimeFinerThanAMillisecondJustPastASessionsEndDoesNotJoinIt() {
     Timestamp justPast = Timestamp.from(at("10:05:00"));
     justPast.setNanos(400_000); // 10:05:00.000400, past the end 10:05:00.000 of a 10:00 session
-    Row late = event("k2", "10:05:00", "/b");
-    Object[] values = new Object[INPUT.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = late.get(i);
-    }
-    values[INPUT.fieldIndex("event_time")] = justPast;
 
     List<Row> rows =
         sessionRows(
             at("09:00:00").toEpochMilli(),
             event("k1", "10:00:00", "/a"),
-            new GenericRowWithSchema(values, INPUT));
+            event("k2", justPast, "/b"));
 
     assertEquals(2, rows.size(), "two sessions");
-    assertTrue(rows.stream().allMatch(r -> "open".equals(string(r, "session_status"))));
+    assertTrue(rows.stream().allMatch(r -> "open".equals(string(r, "status"))));
   }
 
   @Test
@@ -158,6 +157,6 @@ class StatefulWindowsTest {
             "device_family",
             "os_family",
             "status"),
-        Arrays.asList(StatefulWindows.SESSION_SCHEMA.fieldNames()));
+        Arrays.asList(WindowOutput.SESSION_ROW.fieldNames()));
   }
 }

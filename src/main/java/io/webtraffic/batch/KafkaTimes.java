@@ -1,4 +1,4 @@
-package io.webtraffic.sink;
+package io.webtraffic.batch;
 
 /**
  * Where a batch's Kafka timestamps lie: the earliest and the 1st, 5th and 50th percentiles. The

@@ -1,4 +1,4 @@
-package io.webtraffic.sink;
+package io.webtraffic.batch;
 
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.streaming.OffsetSeq;
