@@ -30,10 +30,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
- * The streaming job, top to bottom. The streaming half ({@link #start}) decodes, validates and
- * classifies every Kafka record without dropping any, deduplicates the events under the event-time
- * watermark, and runs the session and count windows; the batch half ({@link MicroBatch}) gives each
- * row its outcome, checks the batch and commits it to Iceberg and PostgreSQL exactly once.
+ * The streaming job, top to bottom. The streaming half ({@link #streamingHalf}) decodes, validates
+ * and classifies every Kafka record without dropping any, deduplicates the events under the
+ * event-time watermark, and runs the session and count windows; the batch half ({@link MicroBatch})
+ * gives each row its outcome, checks the batch and commits it to Iceberg and PostgreSQL exactly
+ * once.
  */
 public final class PipelineJob {
   private final PipelineConfig config;
@@ -105,6 +106,28 @@ public final class PipelineJob {
     // Kafka records: key, value, topic, partition, offset, timestamp.
     Dataset<Row> records = source.read(spark);
 
+    // Spark's own count of rows dropped behind the watermark, recorded beside the late count.
+    WatermarkDrops.watch(spark, config.jobName(), postgres);
+    ConsumerGroupOffsets.watch(spark, config.jobName(), config.kafka());
+    // One structured log line and one pipeline_progress row per batch.
+    spark.streams().addListener(progress);
+
+    // Each micro-batch of the streaming half goes through MicroBatch's stages.
+    return streamingHalf(config, records)
+        .writeStream()
+        .queryName(config.jobName())
+        .option("checkpointLocation", config.checkpointLocation())
+        .trigger(config.trigger().toSparkTrigger())
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) microBatch)
+        .start();
+  }
+
+  /**
+   * The streaming half, from any source of Kafka-shaped records (key, value, topic, partition,
+   * offset, timestamp): every record beside the window operator's rows, as each micro-batch hands
+   * them to {@link MicroBatch}.
+   */
+  static Dataset<Row> streamingHalf(PipelineConfig config, Dataset<Row> records) {
     // Decode and validate (dead_reason), lift the user agent, dead-letter text the sinks would
     // alter and records over the limits, apply the filter rules (filter_reason).
     Dataset<Row> decoded = new Decode(config.maxFutureSkew()).apply(records);
@@ -127,22 +150,9 @@ public final class PipelineJob {
         new StatefulWindows(config.windows())
             .apply(keyed.dropDuplicatesWithinWatermark("dedup_key"));
 
-    // Spark's own count of rows dropped behind the watermark, recorded beside the late count.
-    WatermarkDrops.watch(spark, config.jobName(), postgres);
-    ConsumerGroupOffsets.watch(spark, config.jobName(), config.kafka());
-    // One structured log line and one pipeline_progress row per batch.
-    spark.streams().addListener(progress);
-
     // Every record (for the accounting, late rows and dead letters) beside the operator's rows
     // (events, sessions, count windows): both read the same shuffle, so Kafka is read and parsed
-    // once per batch. Each micro-batch then goes through MicroBatch's stages.
-    return keyed
-        .unionByName(windows, true)
-        .writeStream()
-        .queryName(config.jobName())
-        .option("checkpointLocation", config.checkpointLocation())
-        .trigger(config.trigger().toSparkTrigger())
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) microBatch)
-        .start();
+    // once per batch.
+    return keyed.unionByName(windows, true);
   }
 }
