@@ -12,6 +12,7 @@ import io.webtraffic.transform.Decode;
 import io.webtraffic.transform.DedupKey;
 import io.webtraffic.transform.EnrichUserAgent;
 import io.webtraffic.transform.FilterEvents;
+import io.webtraffic.transform.TrimRecord;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -109,8 +110,8 @@ final class BenchJobs {
     Dataset<Row> decoded = new Decode(config.maxFutureSkew()).apply(records);
     Dataset<Row> classified =
         new FilterEvents(config.filter()).apply(new EnrichUserAgent().apply(decoded));
-    return new DedupKey()
-        .apply(classified)
+    return new TrimRecord()
+        .apply(new DedupKey().apply(classified))
         .withWatermark("wm_time", config.watermarkDelay().toMillis() + " milliseconds")
         .repartition(config.spark().shufflePartitions(), col("dedup_key"))
         .dropDuplicatesWithinWatermark("dedup_key");
