@@ -72,9 +72,9 @@ final class OverheadBench {
       if (stage == Stage.FULL) {
         List<BatchReport> data = reports.stream().filter(r -> r.counts().read() > 0).toList();
         Map<String, ToLongFunction<BatchReport>> sinks = new LinkedHashMap<>();
-        sinks.put("classify and count", r -> r.phases().classifyMs());
+        sinks.put("run and summarize", r -> r.phases().classifyMs());
         sinks.put("Iceberg commit", r -> r.phases().icebergMs());
-        sinks.put("window aggregates", r -> r.phases().windowsMs());
+        sinks.put("quality gates and window totals", r -> r.phases().windowsMs());
         sinks.put("PostgreSQL commit", r -> r.phases().postgresMs());
         sinks.forEach(
             (phase, f) ->

@@ -61,8 +61,8 @@ public record BatchReport(
 
   /**
    * Where a batch's time in foreachBatch went, in milliseconds: running the batch (the stateful
-   * operators and their state commits included), classifying and counting its records; the Iceberg
-   * commit; summing the window increments for PostgreSQL; and the PostgreSQL transaction. The
+   * operators and their state commits included) and summarizing its outcomes; the quality gates and
+   * the window increments and totals; the Iceberg commits; the PostgreSQL transaction. The
    * benchmark's per-batch overhead breakdown reads these.
    */
   public record PhaseTimings(long classifyMs, long icebergMs, long windowsMs, long postgresMs) {}

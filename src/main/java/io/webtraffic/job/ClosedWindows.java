@@ -37,11 +37,11 @@ final class ClosedWindows {
     this.tumbling = tumbling;
     this.sliding = sliding;
     this.hitBuckets = new HitBuckets(tumbling, sliding);
-    this.totals = new WindowTotals(hitBuckets);
+    this.totals = new WindowTotals();
   }
 
   WindowTotals.Closed advance(
-      SparkSession spark, long batchId, Watermarks watermarks, List<HitBuckets.Bucket> buckets) {
+      SparkSession spark, long batchId, Watermarks watermarks, HitBuckets.WindowHits hits) {
     if (log == null) {
       log = new WindowTotalsLog(checkpointLocation, spark.sessionState().newHadoopConf());
     }
@@ -50,7 +50,7 @@ final class ClosedWindows {
             ? WindowTotals.Open.NONE
             : log.read(batchId - 1)
                 .orElseGet(() -> rebuild(spark, batchId, watermarks.previousMs()));
-    WindowTotals.Step step = totals.advance(open, buckets, watermarks.currentMs());
+    WindowTotals.Step step = totals.advance(open, hits, watermarks.currentMs());
     log.write(batchId, step.open());
     return step.closed();
   }
@@ -71,7 +71,7 @@ final class ClosedWindows {
             .stream()
             .map(ClosedWindows::bucket)
             .toList();
-    return totals.advance(WindowTotals.Open.NONE, committed, previousMs).open();
+    return totals.advance(WindowTotals.Open.NONE, hitBuckets.rollUp(committed), previousMs).open();
   }
 
   private static HitBuckets.Bucket bucket(Row r) {

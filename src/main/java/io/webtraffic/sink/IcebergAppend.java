@@ -17,9 +17,20 @@ public final class IcebergAppend {
   static final String BATCH_ID = "pipeline.batch-id";
 
   private final String table;
+  private final boolean tableOrdering;
 
   public IcebergAppend(String table) {
+    this(table, true);
+  }
+
+  /**
+   * @param tableOrdering whether the write follows the table's distribution and sort order; without
+   *     it (write-distribution none) each task writes its rows as they come, with fanout writers
+   *     and no sort, and compaction by {@code maintain} sorts the files later
+   */
+  IcebergAppend(String table, boolean tableOrdering) {
     this.table = table;
+    this.tableOrdering = tableOrdering;
   }
 
   /** Returns true when this call committed, false when the batch was already in the table. */
@@ -44,6 +55,7 @@ public final class IcebergAppend {
       rows.writeTo(table)
           .option("snapshot-property." + QUERY_ID, queryId)
           .option("snapshot-property." + BATCH_ID, String.valueOf(batchId))
+          .option("use-table-distribution-and-ordering", String.valueOf(tableOrdering))
           .append();
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException("Cannot append to " + table + ": table is missing", e);

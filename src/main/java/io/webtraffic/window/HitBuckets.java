@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.unix_millis;
 import java.math.BigInteger;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,37 +56,36 @@ public final class HitBuckets {
   public record WindowHits(List<Row> byHost, List<Row> byHostReferrer, List<Row> sliding) {}
 
   public WindowHits rollUp(List<Bucket> buckets) {
-    Map<List<Object>, Long> byHost = new LinkedHashMap<>();
-    Map<List<Object>, Long> byReferrer = new LinkedHashMap<>();
-    Map<List<Object>, Long> bySlide = new LinkedHashMap<>();
+    Map<Window, Long> byHost = new LinkedHashMap<>();
+    Map<Window, Long> byReferrer = new LinkedHashMap<>();
+    Map<Window, Long> bySlide = new LinkedHashMap<>();
     long tumblingMs = tumbling.size().toMillis();
     long slidingMs = sliding.size().toMillis();
     for (Bucket b : buckets) {
       long start = tumbling.startsContaining(b.startMs())[0];
-      byHost.merge(key(start, start + tumblingMs, b.host()), b.hits(), Long::sum);
-      byReferrer.merge(key(start, start + tumblingMs, b.host(), b.referrer()), b.hits(), Long::sum);
+      byHost.merge(new Window(start, start + tumblingMs, b.host(), null), b.hits(), Long::sum);
+      byReferrer.merge(
+          new Window(start, start + tumblingMs, b.host(), b.referrer()), b.hits(), Long::sum);
       for (long s : sliding.startsContaining(b.startMs())) {
-        bySlide.merge(key(s, s + slidingMs, b.host()), b.hits(), Long::sum);
+        bySlide.merge(new Window(s, s + slidingMs, b.host(), null), b.hits(), Long::sum);
       }
     }
-    return new WindowHits(rows(byHost), rows(byReferrer), rows(bySlide));
+    return new WindowHits(rows(byHost, false), rows(byReferrer, true), rows(bySlide, false));
   }
 
-  private static List<Object> key(long startMs, long endMs, Object... rest) {
-    List<Object> key = new ArrayList<>();
-    key.add(new Timestamp(startMs));
-    key.add(new Timestamp(endMs));
-    key.addAll(Arrays.asList(rest));
-    return key;
-  }
+  /** One window of one host (and referrer); a record, so that summing hits is one hash lookup. */
+  private record Window(long startMs, long endMs, String host, String referrer) {}
 
-  private static List<Row> rows(Map<List<Object>, Long> hits) {
+  private static List<Row> rows(Map<Window, Long> hits, boolean withReferrer) {
     List<Row> rows = new ArrayList<>(hits.size());
     hits.forEach(
-        (key, n) -> {
-          Object[] values = key.toArray(new Object[key.size() + 1]);
-          values[key.size()] = n;
-          rows.add(RowFactory.create(values));
+        (w, n) -> {
+          Timestamp start = new Timestamp(w.startMs());
+          Timestamp end = new Timestamp(w.endMs());
+          rows.add(
+              withReferrer
+                  ? RowFactory.create(start, end, w.host(), w.referrer(), n)
+                  : RowFactory.create(start, end, w.host(), n));
         });
     return rows;
   }

@@ -39,18 +39,11 @@ public final class WindowTotals {
   /** What {@link #advance} returns: the windows to carry on, and those that closed. */
   public record Step(Open open, Closed closed) {}
 
-  private final HitBuckets buckets;
-
-  public WindowTotals(HitBuckets buckets) {
-    this.buckets = buckets;
-  }
-
   /**
-   * Adds a batch's hit buckets to the open windows, then closes every window whose end is at or
-   * below the batch's watermark.
+   * Adds a batch's window increments to the open windows, then closes every window whose end is at
+   * or below the batch's watermark.
    */
-  public Step advance(Open open, List<HitBuckets.Bucket> batch, long watermarkMs) {
-    HitBuckets.WindowHits hits = buckets.rollUp(batch);
+  public Step advance(Open open, HitBuckets.WindowHits hits, long watermarkMs) {
     List<List<Hit>> kinds = new ArrayList<>();
     List<List<Row>> closed = new ArrayList<>();
     List<List<Hit>> before = List.of(open.byHost(), open.byHostReferrer(), open.sliding());

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /** Tumbling 5 min, sliding 10 min every 5 min; times on 2026-11-20, UTC. */
 class WindowTotalsTest {
-  static final WindowTotals TOTALS =
-      new WindowTotals(
-          new HitBuckets(
-              TimeWindows.tumbling(Duration.ofMinutes(5)),
-              TimeWindows.sliding(Duration.ofMinutes(10), Duration.ofMinutes(5))));
+  static final WindowTotals TOTALS = new WindowTotals();
+  static final HitBuckets BUCKETS =
+      new HitBuckets(
+          TimeWindows.tumbling(Duration.ofMinutes(5)),
+          TimeWindows.sliding(Duration.ofMinutes(10), Duration.ofMinutes(5)));
 
   static long at(String time) {
     return Instant.parse("2026-11-20T" + time + ":00Z").toEpochMilli();
@@ -43,13 +43,14 @@ class WindowTotalsTest {
     WindowTotals.Step first =
         TOTALS.advance(
             WindowTotals.Open.NONE,
-            List.of(hits("10:01", "a", null, 2), hits("10:06", "a", "r", 1)),
+            BUCKETS.rollUp(List.of(hits("10:01", "a", null, 2), hits("10:06", "a", "r", 1))),
             at("10:00"));
     assertEquals(List.of(), first.closed().byHost(), "nothing ends by 10:00");
 
     // Batch 2 (watermark 10:05): 3 more hits at 10:07 for a; [10:00, 10:05) closes with 2.
     WindowTotals.Step second =
-        TOTALS.advance(first.open(), List.of(hits("10:07", "a", null, 3)), at("10:05"));
+        TOTALS.advance(
+            first.open(), BUCKETS.rollUp(List.of(hits("10:07", "a", null, 3))), at("10:05"));
     assertEquals(
         List.of("10:00-10:05 a 2"), second.closed().byHost().stream().map(r -> shown(r)).toList());
     assertEquals(
@@ -61,7 +62,7 @@ class WindowTotalsTest {
 
     // Batch 3 (watermark 10:15, no events): [10:05, 10:10) holds 1 + 3, the sliding windows ending
     // 10:10 and 10:15 hold 2 + 1 + 3 and 1 + 3.
-    WindowTotals.Step third = TOTALS.advance(second.open(), List.of(), at("10:15"));
+    WindowTotals.Step third = TOTALS.advance(second.open(), BUCKETS.rollUp(List.of()), at("10:15"));
     assertEquals(
         List.of("10:05-10:10 a 4"), third.closed().byHost().stream().map(r -> shown(r)).toList());
     assertEquals(
