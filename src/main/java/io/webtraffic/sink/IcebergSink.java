@@ -182,7 +182,7 @@ public final class IcebergSink {
   private Dataset<Row> events(Dataset<Row> classified, String outcome, long batchId) {
     Column payload = col("raw_value").cast("string");
     Stream<Column> fields =
-        Stream.concat(IcebergTables.EVENT_FIELDS.stream(), IcebergTables.ENRICHED_FIELDS.stream())
+        Stream.concat(IcebergColumns.EVENT_FIELDS.stream(), IcebergColumns.ENRICHED_FIELDS.stream())
             .map(c -> c.equals("payload") ? payload.as(c) : col(c));
     Stream<Column> promoted =
         settings.promotedFields().stream()

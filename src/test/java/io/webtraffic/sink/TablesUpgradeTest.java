@@ -43,7 +43,7 @@ class TablesUpgradeTest {
         "CREATE TABLE "
             + events
             + " (\n  "
-            + IcebergTables.EVENT_COLUMNS
+            + IcebergColumns.EVENT_COLUMNS
             + ") USING iceberg PARTITIONED BY (hours(event_time))");
     spark.sql(
         "INSERT INTO "
