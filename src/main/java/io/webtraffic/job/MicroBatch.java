@@ -39,8 +39,8 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
 
   /**
    * The kept copy goes to local disk as it is built (the page cache keeps a small batch in memory
-   * anyway): the heap holds none of it, so a backlog batch of any size runs in the heap the job
-   * was given. Kept in memory, one batch of a million records ran out of a 2 GB heap.
+   * anyway): the heap holds none of it, so a backlog batch of any size runs in the heap the job was
+   * given. Kept in memory, one batch of a million records ran out of a 2 GB heap.
    */
   static final StorageLevel KEPT_COPY = StorageLevel.DISK_ONLY();
 
