@@ -1,7 +1,6 @@
 package io.webtraffic.enrich;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -16,10 +15,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Adds the side-input columns to every row: country, state, city from {@code ip}, and site name,
- * owner, environment from {@code host}. The lookup reads the broadcast it is given, on the
- * executors, by binary search: no network call per row. Never null on an enriched row: an unknown
- * or malformed address, or an unknown host, gives "unknown".
+ * Adds the side-input columns to the rows a sink stores: country, state, city from {@code ip}, and
+ * site name, owner, environment from {@code host}. The lookup reads the broadcast it is given, on
+ * the executors, by binary search: no network call per row. Never null on an enriched row: an
+ * unknown or malformed address, or an unknown host, gives "unknown".
  */
 public final class Enrich {
   private static final StructType GEO =
@@ -34,10 +33,6 @@ public final class Enrich {
           .add("environment", DataTypes.StringType, false);
 
   private Enrich() {}
-
-  public static Dataset<Row> apply(Dataset<Row> rows, Broadcast<Dimensions> dimensions) {
-    return apply(rows, dimensions, lit(true));
-  }
 
   /**
    * Enriches only the rows {@code where} holds (the rows a sink stores); the others get nulls and
