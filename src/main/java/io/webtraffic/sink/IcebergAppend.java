@@ -1,7 +1,12 @@
 package io.webtraffic.sink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,6 +64,26 @@ public final class IcebergAppend {
           .append();
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException("Cannot append to " + table + ": table is missing", e);
+    }
+  }
+
+  /**
+   * Whether some data file of the table may hold a row whose timestamp {@code column} is at or
+   * after {@code fromMs}, by the files' column statistics: no row is read.
+   */
+  boolean mayHoldFrom(SparkSession spark, String column, long fromMs) {
+    Table iceberg = load(spark);
+    if (iceberg.currentSnapshot() == null) {
+      return false;
+    }
+    try (CloseableIterable<FileScanTask> files =
+        iceberg
+            .newScan()
+            .filter(Expressions.greaterThanOrEqual(column, fromMs * 1000))
+            .planFiles()) {
+      return files.iterator().hasNext();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot plan a scan of " + table, e);
     }
   }
 

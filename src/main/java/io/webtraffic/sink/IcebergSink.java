@@ -248,7 +248,10 @@ public final class IcebergSink {
 
   /**
    * Appends the closed windows not yet in the table. A new checkpoint over old tables may close a
-   * window an earlier checkpoint wrote; the anti-join keeps it from being written twice.
+   * window an earlier checkpoint wrote; the anti-join keeps it from being written twice. Windows
+   * close in the order of their ends, so on one checkpoint no file holds a window starting at or
+   * after this batch's first: the table's file statistics say so without reading any row, and the
+   * anti-join runs only when some file might.
    */
   private long appendNew(
       SparkSession spark,
@@ -267,6 +270,11 @@ public final class IcebergSink {
     }
     long firstStart =
         closed.stream().mapToLong(r -> ((Timestamp) r.get(0)).getTime()).min().orElseThrow();
+    Dataset<Row> rows = spark.createDataFrame(closed, schema).withColumn("batch_id", lit(batchId));
+    if (!append.mayHoldFrom(spark, "window_start", firstStart)) {
+      append.write(rows, queryId, batchId);
+      return closed.size();
+    }
     Dataset<Row> existing =
         spark
             .table(settings.table(table))
@@ -276,12 +284,7 @@ public final class IcebergSink {
     for (String k : key) {
       same = same.and(col(k).eqNullSafe(col("x_" + k)));
     }
-    List<Row> fresh =
-        spark
-            .createDataFrame(closed, schema)
-            .join(existing, same, "left_anti")
-            .withColumn("batch_id", lit(batchId))
-            .collectAsList();
+    List<Row> fresh = rows.join(existing, same, "left_anti").collectAsList();
     if (!fresh.isEmpty()) {
       append.write(
           spark.createDataFrame(fresh, schema.add("batch_id", DataTypes.LongType)),

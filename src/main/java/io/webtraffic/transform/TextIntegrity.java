@@ -1,15 +1,17 @@
 package io.webtraffic.transform;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.decode;
-import static org.apache.spark.sql.functions.encode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Dead-letters records whose text would be altered on the way to the sinks, so that every string
@@ -57,11 +59,17 @@ public final class TextIntegrity {
           + "(?:\\\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\\\u[dD][c-fC-F])"
           + "|(?<!\\\\u[dD][89abAB][0-9a-fA-F]{2})\\\\u[dD][c-fC-F][0-9a-fA-F]{2})";
 
+  private static final UserDefinedFunction VALID_UTF8 =
+      udf(
+              (UDF1<byte[], Boolean>) bytes -> bytes == null || Utf8.isValid(bytes),
+              DataTypes.BooleanType)
+          .asNonNullable();
+
   /** Decoded and enriched rows in; the same rows, dead_reason set where text would be altered. */
   public Dataset<Row> apply(Dataset<Row> rows) {
     Column raw = col("raw_value");
     Column reason = col("dead_reason");
-    Column notUtf8 = encode(decode(raw, "UTF-8"), "UTF-8").notEqual(raw);
+    Column notUtf8 = VALID_UTF8.apply(raw).equalTo(false);
     Column checked =
         when(reason.equalTo(Decode.EMPTY_RECORD), reason)
             .when(notUtf8, lit(INVALID_UTF8))

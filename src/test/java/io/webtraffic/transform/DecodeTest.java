@@ -184,4 +184,26 @@ class DecodeTest {
     assertEquals(0, (Integer) dead.getAs("kafka_partition"));
     assertEquals(Timestamp.from(KAFKA_TIME), dead.getAs("kafka_timestamp"));
   }
+
+  @Test
+  void zAndEveryOffsetNameTheirOwnInstant() {
+    List<Row> rows =
+        decode(
+            with("event_time", "\"2026-11-20T10:15:30Z\""),
+            with("event_time", "\"2026-11-20T10:15:30.5Z\""),
+            with("event_time", "\"2026-11-20T10:15:30.123456Z\""),
+            with("event_time", "\"2026-11-20T10:15:30+00:00\""),
+            with("event_time", "\"2026-11-20T05:45:30-04:30\""),
+            with("event_time", "\"2026-11-20T10:15:30ZZ\""),
+            with("event_time", "\"Z\""));
+
+    Instant t = Instant.parse("2026-11-20T10:15:30Z");
+    assertEquals(Timestamp.from(t), rows.get(0).getAs("event_time"));
+    assertEquals(Timestamp.from(t.plusMillis(500)), rows.get(1).getAs("event_time"));
+    assertEquals(Timestamp.from(t.plusNanos(123_456_000)), rows.get(2).getAs("event_time"));
+    assertEquals(Timestamp.from(t), rows.get(3).getAs("event_time"));
+    assertEquals(Timestamp.from(t), rows.get(4).getAs("event_time"));
+    assertEquals("bad_event_time", rows.get(5).getAs("dead_reason"));
+    assertEquals("bad_event_time", rows.get(6).getAs("dead_reason"));
+  }
 }
