@@ -21,10 +21,12 @@ import scala.Option;
 /**
  * Everything the commit needs to know about a batch's outcomes, from one Spark job: its accounting,
  * its events' hits per time bucket (the window increments) and, observed during the same scan, its
- * data-quality profile. At a few records a batch a Spark job's fixed cost is most of the batch's
- * time, so these share one.
+ * data-quality profile, and how many session and count-window rows the batch has (none, in most
+ * batches without input: their rows need no job of their own then). At a few records a batch a
+ * Spark job's fixed cost is most of the batch's time, so these share one.
  */
-record BatchSummary(BatchCounts counts, BatchProfile profile, List<HitBuckets.Bucket> buckets) {
+record BatchSummary(
+    BatchCounts counts, BatchProfile profile, List<HitBuckets.Bucket> buckets, long windowRows) {
   private static final String PROFILE = "batch_profile";
 
   static BatchSummary of(Dataset<Row> outcomes, List<String> requiredFields, HitBuckets hits) {
@@ -35,7 +37,7 @@ record BatchSummary(BatchCounts counts, BatchProfile profile, List<HitBuckets.Bu
     Column event = outcome.equalTo(lit(Outcomes.EVENT));
     Dataset<Row> tally =
         outcomes
-            .where(record.or(event))
+            .where(record.or(event).or(outcome.isin(Outcomes.SESSION, Outcomes.COUNT)))
             .observe(PROFILE, profile[0], Arrays.copyOfRange(profile, 1, profile.length))
             .groupBy(
                 outcome,
@@ -54,6 +56,7 @@ record BatchSummary(BatchCounts counts, BatchProfile profile, List<HitBuckets.Bu
     long events = 0;
     long late = 0;
     long keptButLate = 0;
+    long windowRows = 0;
     Map<String, Long> dead = new TreeMap<>();
     Map<String, Long> filtered = new TreeMap<>();
     List<HitBuckets.Bucket> buckets = new ArrayList<>();
@@ -64,6 +67,7 @@ record BatchSummary(BatchCounts counts, BatchProfile profile, List<HitBuckets.Bu
         case Outcomes.LATE -> late += n;
         case Outcomes.DEAD -> dead.merge(r.getAs("reason"), n, Long::sum);
         case Outcomes.FILTERED -> filtered.merge(r.getAs("reason"), n, Long::sum);
+        case Outcomes.SESSION, Outcomes.COUNT -> windowRows += n;
         case Outcomes.EVENT -> {
           events += n;
           keptButLate += r.<Boolean>getAs("kept_but_late") ? n : 0;
@@ -77,6 +81,7 @@ record BatchSummary(BatchCounts counts, BatchProfile profile, List<HitBuckets.Bu
     return new BatchSummary(
         BatchCounts.of(candidates, events, late, dead, filtered, keptButLate),
         BatchProfile.from(observed.get(), requiredFields),
-        buckets);
+        buckets,
+        windowRows);
   }
 }

@@ -16,6 +16,7 @@ import io.webtraffic.transform.Outcomes;
 import io.webtraffic.window.HitBuckets;
 import io.webtraffic.window.WindowTotals;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -98,7 +99,10 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
       // 2. Summary: accounting, window increments and quality profile in one job; then the few
       //    session and count-window rows.
       BatchSummary summary = BatchSummary.of(outcomes, quality.requiredFields(), hitBuckets);
-      WindowRows windows = BatchWindows.collect(outcomes, dimensions.value());
+      WindowRows windows =
+          summary.windowRows() == 0
+              ? WindowRows.of(List.of(), List.of(), dimensions.value())
+              : BatchWindows.collect(outcomes, dimensions.value());
       requireNothingKeptLate(summary, watermarks, batchId);
       long summarized = timer.lap();
 
