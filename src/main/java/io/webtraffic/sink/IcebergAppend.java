@@ -2,6 +2,8 @@ package io.webtraffic.sink;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -11,6 +13,7 @@ import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Appends one micro-batch to one Iceberg table exactly once. Each commit carries the streaming
@@ -85,6 +88,26 @@ public final class IcebergAppend {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot plan a scan of " + table, e);
     }
+  }
+
+  /**
+   * Commits rows the driver holds, each with {@code constants}, without a Spark job; callers have
+   * checked {@link #committed}.
+   */
+  void writeRows(
+      SparkSession spark,
+      List<Row> rows,
+      StructType rowSchema,
+      Map<String, Object> constants,
+      String queryId,
+      long batchId) {
+    DriverRowsWriter.append(
+        load(spark),
+        rows,
+        rowSchema,
+        constants,
+        tableOrdering,
+        Map.of(QUERY_ID, queryId, BATCH_ID, String.valueOf(batchId)));
   }
 
   /** The newest batch of this query in the table's current lineage, or -1. */

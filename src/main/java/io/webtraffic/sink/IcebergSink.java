@@ -13,6 +13,7 @@ import io.webtraffic.window.WindowTotals;
 import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -105,22 +106,19 @@ public final class IcebergSink {
                     queryId,
                     batchId),
             () ->
-                appendIfAny(
+                appendRows(
+                    spark,
                     IcebergTables.SESSIONS,
-                    closedSessions.size(),
-                    spark
-                        .createDataFrame(closedSessions, windows.sessionSchema())
-                        .drop("status")
-                        .withColumn("batch_id", lit(batchId)),
+                    closedSessions,
+                    windows.sessionSchema(),
                     queryId,
                     batchId),
             () ->
-                appendIfAny(
+                appendRows(
+                    spark,
                     IcebergTables.COUNT_WINDOWS,
-                    windows.countWindows().size(),
-                    spark
-                        .createDataFrame(windows.countWindows(), windows.countSchema())
-                        .withColumn("batch_id", lit(batchId)),
+                    windows.countWindows(),
+                    windows.countSchema(),
                     queryId,
                     batchId));
     return new Written(
@@ -221,6 +219,25 @@ public final class IcebergSink {
     return append(table).append(rows, queryId, batchId) ? expected : 0;
   }
 
+  /** Appends rows the driver holds (the session rows' {@code status} is not a table column). */
+  private long appendRows(
+      SparkSession spark,
+      String table,
+      List<Row> rows,
+      StructType schema,
+      String queryId,
+      long batchId) {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    IcebergAppend append = append(table);
+    if (append.committed(spark, queryId, batchId)) {
+      return 0;
+    }
+    append.writeRows(spark, rows, schema, Map.of("batch_id", batchId), queryId, batchId);
+    return rows.size();
+  }
+
   /**
    * The job's appends write with fanout writers and no sort when the write distribution is none:
    * the table's sort order cost a sort of every batch's rows (measured: 5 % of the job's CPU at
@@ -270,11 +287,11 @@ public final class IcebergSink {
     }
     long firstStart =
         closed.stream().mapToLong(r -> ((Timestamp) r.get(0)).getTime()).min().orElseThrow();
-    Dataset<Row> rows = spark.createDataFrame(closed, schema).withColumn("batch_id", lit(batchId));
     if (!append.mayHoldFrom(spark, "window_start", firstStart)) {
-      append.write(rows, queryId, batchId);
+      append.writeRows(spark, closed, schema, Map.of("batch_id", batchId), queryId, batchId);
       return closed.size();
     }
+    Dataset<Row> rows = spark.createDataFrame(closed, schema);
     Dataset<Row> existing =
         spark
             .table(settings.table(table))
@@ -286,10 +303,7 @@ public final class IcebergSink {
     }
     List<Row> fresh = rows.join(existing, same, "left_anti").collectAsList();
     if (!fresh.isEmpty()) {
-      append.write(
-          spark.createDataFrame(fresh, schema.add("batch_id", DataTypes.LongType)),
-          queryId,
-          batchId);
+      append.writeRows(spark, fresh, schema, Map.of("batch_id", batchId), queryId, batchId);
     }
     return fresh.size();
   }
