@@ -12,9 +12,10 @@ import org.apache.spark.sql.streaming.GroupState;
 
 /**
  * The window operator's per-group function. A session group ({@code s…}) passes every event on as
- * it reads it and then reports the sessions that changed; a count group ({@code c…}) keeps only
- * each event's time and key, and applies them in {@link WindowEvent#ORDER}, so a replayed batch
- * changes the state exactly as the first attempt did, whatever order the shuffle delivered.
+ * it reads it and then reports the sessions that changed; a count group ({@code c…}) sorts only
+ * each event's time and key ({@link CountEventSort}, spilling to disk) and applies them in that
+ * order, so a replayed batch changes the state exactly as the first attempt did, whatever order the
+ * shuffle delivered.
  */
 final class WindowFunction
     implements FlatMapGroupsWithStateFunction<String, Row, WindowState, Row> {
@@ -42,20 +43,21 @@ final class WindowFunction
   private List<Row> countGroup(Iterator<Row> rows, GroupState<WindowState> state, WindowState w) {
     long watermarkMs = state.getCurrentWatermarkMs();
     List<CountWindows.Window> finished = new ArrayList<>();
-    CountState open = counts.flush(w.getCount(), watermarkMs, finished);
-    List<CountEvent> events = new ArrayList<>();
-    String key = null;
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      key = r.getAs("count_key");
-      events.add(new CountEvent(r.getAs("time_ms"), r.getAs("dedup_key")));
+    CountState[] open = {counts.flush(w.getCount(), watermarkMs, finished)};
+    try (CountEventSort events = CountEventSort.forTask()) {
+      String key = null;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        key = r.getAs("count_key");
+        events.add(r.<Long>getAs("time_ms"), r.getAs("dedup_key"));
+      }
+      String countKey = key;
+      events.forEachInOrder(
+          (timeMs, dedupKey) ->
+              open[0] = counts.add(open[0], countKey, timeMs, dedupKey, finished));
     }
-    events.sort(CountEvent.ORDER);
-    for (CountEvent e : events) {
-      open = counts.add(open, key, e.timeMs(), e.dedupKey(), finished);
-    }
-    w.setCount(open);
-    save(state, w, counts.timeoutAt(open));
+    w.setCount(open[0]);
+    save(state, w, counts.timeoutAt(open[0]));
     return finished.stream().map(output::count).toList();
   }
 
@@ -130,11 +132,5 @@ final class WindowFunction
       long watermarkMs = state.getCurrentWatermarkMs();
       state.setTimeoutTimestamp(Math.max(Math.max(1, watermarkMs), timeout.getAsLong()));
     }
-  }
-
-  /** What a count window needs of an event. */
-  private record CountEvent(long timeMs, String dedupKey) {
-    static final java.util.Comparator<CountEvent> ORDER =
-        java.util.Comparator.comparingLong(CountEvent::timeMs).thenComparing(CountEvent::dedupKey);
   }
 }
