@@ -42,7 +42,36 @@ public final class RunCommand implements Callable<Integer> {
         config.iceberg().warehouse(),
         config.iceberg().catalogType(),
         config.postgres().url());
-    SparkSession spark = SparkSessions.create(config);
+    // Signals are handled from here on: a Ctrl-C while Spark starts stops the job with a message.
+    GracefulStop stop = GracefulStop.install();
+    SparkSession spark = null;
+    try {
+      spark = SparkSessions.create(config);
+      logUi(spark, config);
+      if (stop.requested()) {
+        LOG.info("Job '{}' stopped before its first batch", config.jobName());
+        return 0;
+      }
+      StreamingQuery query =
+          PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark);
+      stop.watch(query);
+      query.awaitTermination();
+      stop.awaitStopped();
+      LOG.info("Job '{}' stopped", config.jobName());
+      return 0;
+    } finally {
+      try {
+        stop.awaitStopped(); // the stopping thread is done with the query before Spark stops
+        if (spark != null) {
+          spark.stop();
+        }
+      } finally {
+        stop.close();
+      }
+    }
+  }
+
+  private static void logUi(SparkSession spark, PipelineConfig config) {
     if (spark.sparkContext().uiWebUrl().isDefined()) {
       String ui = spark.sparkContext().uiWebUrl().get();
       LOG.info(
@@ -52,16 +81,6 @@ public final class RunCommand implements Callable<Integer> {
           config.spark().metricsEnabled()
               ? ", Prometheus " + ui + SparkSessions.PROMETHEUS_PATH + "/"
               : "");
-    }
-    try {
-      StreamingQuery query =
-          PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark);
-      GracefulStop.onSignals(query);
-      query.awaitTermination();
-      LOG.info("Job '{}' stopped", config.jobName());
-      return 0;
-    } finally {
-      spark.stop();
     }
   }
 }
