@@ -29,6 +29,17 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Signals are handled from here on: a Ctrl-C or SIGTERM while the job starts stops it with a
+    // message once Spark is up, instead of the JVM's default exit (130, 143).
+    GracefulStop stop = GracefulStop.install();
+    try {
+      return run(stop);
+    } finally {
+      stop.close();
+    }
+  }
+
+  private Integer run(GracefulStop stop) throws Exception {
     PipelineConfig config = RewindMarker.apply(options.load());
     Preflight.check(config);
     ResumeCheck.check(config);
@@ -42,8 +53,6 @@ public final class RunCommand implements Callable<Integer> {
         config.iceberg().warehouse(),
         config.iceberg().catalogType(),
         config.postgres().url());
-    // Signals are handled from here on: a Ctrl-C while Spark starts stops the job with a message.
-    GracefulStop stop = GracefulStop.install();
     SparkSession spark = null;
     try {
       spark = SparkSessions.create(config);
@@ -53,20 +62,17 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
       }
       StreamingQuery query =
-          PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark);
+          PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark, stop);
       stop.watch(query);
+      LOG.info("Job '{}' running (Ctrl-C stops it after the current batch)", config.jobName());
       query.awaitTermination();
       stop.awaitStopped();
       LOG.info("Job '{}' stopped", config.jobName());
       return 0;
     } finally {
-      try {
-        stop.awaitStopped(); // the stopping thread is done with the query before Spark stops
-        if (spark != null) {
-          spark.stop();
-        }
-      } finally {
-        stop.close();
+      stop.awaitStopped(); // the stopping thread is done with the query before Spark stops
+      if (spark != null) {
+        spark.stop();
       }
     }
   }
