@@ -62,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
       }
       StreamingQuery query =
-          PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark, stop);
+          PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark);
       stop.watch(query);
       LOG.info("Job '{}' running (Ctrl-C stops it after the current batch)", config.jobName());
       query.awaitTermination();

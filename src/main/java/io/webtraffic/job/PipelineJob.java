@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.enrich.SideInputs;
 import io.webtraffic.maintain.Housekeeping;
-import io.webtraffic.ops.BatchGate;
 import io.webtraffic.quality.QualityGate;
 import io.webtraffic.sink.IcebergSink;
 import io.webtraffic.sink.IcebergTables;
@@ -104,11 +103,6 @@ public final class PipelineJob {
   }
 
   public StreamingQuery start(SparkSession spark) throws TimeoutException {
-    return start(spark, BatchGate.OPEN);
-  }
-
-  /** Starts the query; {@code gate} sees every batch before it runs (see {@link BatchGate}). */
-  public StreamingQuery start(SparkSession spark, BatchGate gate) throws TimeoutException {
     // Kafka records: key, value, topic, partition, offset, timestamp.
     Dataset<Row> records = source.read(spark);
 
@@ -124,12 +118,7 @@ public final class PipelineJob {
         .queryName(config.jobName())
         .option("checkpointLocation", config.checkpointLocation())
         .trigger(config.trigger().toSparkTrigger())
-        .foreachBatch(
-            (VoidFunction2<Dataset<Row>, Long>)
-                (batch, batchId) -> {
-                  gate.beforeBatch(batchId);
-                  microBatch.call(batch, batchId);
-                })
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) microBatch)
         .start();
   }
 

@@ -12,13 +12,14 @@ import org.slf4j.LoggerFactory;
  * than the grace period) is safe: its sinks are idempotent and Spark re-runs it on restart.
  *
  * <p>Installed before Spark starts, so a signal while the job is still starting is a stop request
- * too ({@link #requested}), not the JVM's default exit. As the query's {@link BatchGate} it holds
- * back the batch after the current one: a job that is behind starts its next batch the moment the
- * last one ends, so waiting for an idle moment could take batch after batch. {@link #awaitStopped}
- * waits for the thread that stops the query: it must be done with the query before the caller stops
- * the SparkContext (else it races it: "Cannot call methods on a stopped SparkContext").
+ * too ({@link #requested}), not the JVM's default exit. The query is stopped at the first moment no
+ * batch runs, so every batch Spark planned is committed and a restart replays none (a job that is
+ * behind, with no pause between batches, is stopped inside one after the grace period). {@link
+ * #awaitStopped} waits for the thread that stops the query: it must be done with the query before
+ * the caller stops the SparkContext (else it races it: "Cannot call methods on a stopped
+ * SparkContext").
  */
-public final class GracefulStop implements AutoCloseable, BatchGate {
+public final class GracefulStop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GracefulStop.class);
   static final Duration GRACE = Duration.ofMinutes(5);
   private static final long POLL_MS = 50;
@@ -30,9 +31,6 @@ public final class GracefulStop implements AutoCloseable, BatchGate {
   private StreamingQuery query;
   private Thread stopper;
   private boolean finished;
-
-  /** Set when the next batch waits at the gate: the current one is done, stop now. */
-  private volatile boolean batchHeld;
 
   private GracefulStop() {
     this.signals = StopSignals.install(this::onFirstSignal);
@@ -54,25 +52,6 @@ public final class GracefulStop implements AutoCloseable, BatchGate {
     if (signals.requested()) {
       startStopper();
     }
-  }
-
-  /**
-   * Once a stop is requested, holds the next batch until the stopping thread interrupts it: nothing
-   * of that batch runs before the query ends.
-   */
-  @Override
-  public void beforeBatch(long batchId) throws InterruptedException {
-    if (!signals.requested()) {
-      return;
-    }
-    LOG.debug("Batch {} held: the query stops before it runs (it runs at the next start)", batchId);
-    synchronized (this) {
-      startStopper();
-      batchHeld = true;
-    }
-    // The stopping thread interrupts this one (query.stop()); the bound only guards against a
-    // stop that never comes, after which the batch simply runs.
-    Thread.sleep(GRACE.plus(JOIN_SLACK).toMillis());
   }
 
   /**
@@ -120,10 +99,7 @@ public final class GracefulStop implements AutoCloseable, BatchGate {
         GRACE.toSeconds());
     long deadline = System.nanoTime() + GRACE.toNanos();
     try {
-      while (q.isActive()
-          && q.status().isTriggerActive()
-          && !batchHeld
-          && System.nanoTime() < deadline) {
+      while (q.isActive() && q.status().isTriggerActive() && System.nanoTime() < deadline) {
         synchronized (q) {
           q.wait(POLL_MS);
         }
