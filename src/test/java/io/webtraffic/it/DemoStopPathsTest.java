@@ -79,7 +79,11 @@ class DemoStopPathsTest {
               "20s reached: stopping the generator, then the job once it has read what was sent."),
           out);
       assertTrue(out.contains("Waiting for the job to read the rest and close what the watermark"));
-      assertTrue(out.contains("Waiting for the job to finish its current micro-batch..."), out);
+      assertTrue(
+          out.contains(
+              "Waiting for the job to finish its current micro-batch (it stops at the first pause"
+                  + " between batches)..."),
+          out);
       assertOneSummary(demo);
       assertEquals("Demo finished: every process it started is stopped.", demo.lastLine());
       demo.assertNothingLeft(true);
