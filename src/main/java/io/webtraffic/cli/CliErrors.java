@@ -1,6 +1,7 @@
 package io.webtraffic.cli;
 
 import io.webtraffic.config.InvalidConfigException;
+import io.webtraffic.local.StackHint;
 import io.webtraffic.ops.NoCommittedBatchException;
 import io.webtraffic.quality.DataQualityStop;
 import io.webtraffic.source.KafkaDataLoss;
@@ -36,7 +37,12 @@ final class CliErrors implements IExecutionExceptionHandler {
       }
     }
     LOG.debug("Command failed", e);
-    cmd.getErr().println("Failed: " + KafkaDataLoss.explain(e).orElseGet(() -> message(e)));
+    cmd.getErr()
+        .println(
+            "Failed: "
+                + KafkaDataLoss.explain(e)
+                    .or(() -> StackHint.explain(e))
+                    .orElseGet(() -> message(e)));
     return 1;
   }
 

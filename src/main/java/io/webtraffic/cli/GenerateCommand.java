@@ -1,5 +1,6 @@
 package io.webtraffic.cli;
 
+import io.webtraffic.generate.DurationText;
 import io.webtraffic.generate.EventGenerator;
 import io.webtraffic.generate.GenerationSummary;
 import io.webtraffic.generate.GeneratorSettings;
@@ -96,6 +97,22 @@ public final class GenerateCommand implements Callable<Integer> {
   Instant start;
 
   @Option(
+      names = "--replay",
+      paramLabel = "DURATION",
+      converter = TrafficMix.DurationConverter.class,
+      description =
+          "Start this far in the past (e.g. 12m) and catch up at --speed, then run live; records"
+              + " are stamped with their send time.")
+  Duration replay;
+
+  @Option(
+      names = "--speed",
+      paramLabel = "FACTOR",
+      description =
+          "With --replay: simulated seconds per real second until caught up (default: ${DEFAULT-VALUE}).")
+  double speed = 13;
+
+  @Option(
       names = "--no-pacing",
       description = "Send as fast as possible; simulated times are unchanged.")
   boolean noPacing;
@@ -108,14 +125,11 @@ public final class GenerateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "Writing to topic %s at %s, %s%n  settings: %s%n",
-        topic,
-        bootstrapServers,
-        noPacing ? "without pacing" : "at " + rate + " records/s",
-        TrafficMix.reproduce(settings, -1));
+        topic, bootstrapServers, pace(), TrafficMix.reproduce(settings, -1));
     try (StopSignals signals =
             StopSignals.install(() -> out.println("Stopping: flushing (Ctrl-C again to abort)"));
         KafkaEventWriter writer = new KafkaEventWriter(bootstrapServers, topic)) {
-      Pacer pacer = noPacing ? Pacer.unpaced() : Pacer.atRate(rate);
+      Pacer pacer = pacer(settings);
       WriteControl control =
           new WriteControl(
               pacer, signals::requested, WriteControl.PROGRESS_EVERY_DEFAULT, out::println);
@@ -136,8 +150,37 @@ public final class GenerateCommand implements Callable<Integer> {
     }
   }
 
+  private String pace() {
+    if (noPacing) {
+      return "without pacing";
+    }
+    if (replay != null) {
+      return String.format(
+          "replaying the last %s at %s times real time (%s records/s), then live at %s records/s",
+          DurationText.format(replay), speed, rate * speed, rate);
+    }
+    return "at " + rate + " records/s";
+  }
+
+  private Pacer pacer(GeneratorSettings settings) {
+    if (noPacing) {
+      return Pacer.unpaced();
+    }
+    try {
+      return replay == null ? Pacer.atRate(rate) : Pacer.replaying(rate, speed, settings.start());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
   private GeneratorSettings settings() {
-    Instant first = start != null ? start : Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    if (replay != null && (start != null || noPacing)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--replay sets the start and the pacing: drop --start and --no-pacing");
+    }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant first = start != null ? start : replay != null ? now.minus(replay) : now;
     try {
       long count = GeneratorSettings.UNBOUNDED;
       if (amount != null && amount.count != null) {

@@ -29,6 +29,17 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Signals are handled from here on: a Ctrl-C or SIGTERM while the job starts stops it with a
+    // message once Spark is up, instead of the JVM's default exit (130, 143).
+    GracefulStop stop = GracefulStop.install();
+    try {
+      return run(stop);
+    } finally {
+      stop.close();
+    }
+  }
+
+  private Integer run(GracefulStop stop) throws Exception {
     PipelineConfig config = RewindMarker.apply(options.load());
     Preflight.check(config);
     ResumeCheck.check(config);
@@ -42,7 +53,31 @@ public final class RunCommand implements Callable<Integer> {
         config.iceberg().warehouse(),
         config.iceberg().catalogType(),
         config.postgres().url());
-    SparkSession spark = SparkSessions.create(config);
+    SparkSession spark = null;
+    try {
+      spark = SparkSessions.create(config);
+      logUi(spark, config);
+      if (stop.requested()) {
+        LOG.info("Job '{}' stopped before its first batch", config.jobName());
+        return 0;
+      }
+      StreamingQuery query =
+          PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark);
+      stop.watch(query);
+      LOG.info("Job '{}' running (Ctrl-C stops it after the current batch)", config.jobName());
+      query.awaitTermination();
+      stop.awaitStopped();
+      LOG.info("Job '{}' stopped", config.jobName());
+      return 0;
+    } finally {
+      stop.awaitStopped(); // the stopping thread is done with the query before Spark stops
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+  }
+
+  private static void logUi(SparkSession spark, PipelineConfig config) {
     if (spark.sparkContext().uiWebUrl().isDefined()) {
       String ui = spark.sparkContext().uiWebUrl().get();
       LOG.info(
@@ -52,16 +87,6 @@ public final class RunCommand implements Callable<Integer> {
           config.spark().metricsEnabled()
               ? ", Prometheus " + ui + SparkSessions.PROMETHEUS_PATH + "/"
               : "");
-    }
-    try {
-      StreamingQuery query =
-          PipelineJob.create(spark, config, report -> LOG.info("{}", report)).start(spark);
-      GracefulStop.onSignals(query);
-      query.awaitTermination();
-      LOG.info("Job '{}' stopped", config.jobName());
-      return 0;
-    } finally {
-      spark.stop();
     }
   }
 }

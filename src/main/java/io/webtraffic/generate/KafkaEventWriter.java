@@ -100,7 +100,12 @@ public final class KafkaEventWriter implements AutoCloseable {
         }
         GeneratedRecord record = records.next();
         producer.send(
-            new ProducerRecord<>(topic, null, record.timestampMs(), record.key(), record.value()),
+            new ProducerRecord<>(
+                topic,
+                null,
+                control.pacer().timestampMs(record.timestampMs()),
+                record.key(),
+                record.value()),
             (metadata, error) -> {
               if (error != null) {
                 sendFailure.compareAndSet(null, error);

@@ -23,6 +23,9 @@ public final class QualityChecks {
   public static final String DUPLICATE_SHARE = "duplicate-share";
   public static final String VOLUME = "volume";
 
+  /** Records (not dead letters) a batch needs for its p99 of event-time skew to be judged. */
+  public static final int MIN_SKEW_RECORDS = 100;
+
   /** The dead-letter reason of an event_time too far after its Kafka timestamp. */
   static final String FUTURE_REASON = "future_event_time";
 
@@ -70,7 +73,7 @@ public final class QualityChecks {
             counts.deadByReason().getOrDefault(FUTURE_REASON, 0L),
             read,
             FUTURE_REASON + " dead letters"));
-    results.add(skew(profile));
+    results.add(skew(profile, read - counts.dead()));
     results.add(
         share(
             DUPLICATE_SHARE,
@@ -98,10 +101,28 @@ public final class QualityChecks {
         n + " of " + read + " records; " + what);
   }
 
-  private CheckResult skew(BatchProfile profile) {
+  /**
+   * The 99th percentile of fewer than {@link #MIN_SKEW_RECORDS} values is their maximum: one
+   * straggler of a small batch would fail the check. Such a batch is recorded, not judged; the late
+   * events themselves are counted by the accounting.
+   */
+  private CheckResult skew(BatchProfile profile, long usable) {
     Limit limit = settings.eventTimeSkew();
     String threshold = "<= " + CheckResult.round(limit.max()) + " s";
     OptionalDouble p99 = profile.skewP99Seconds();
+    if (p99.isPresent() && usable < MIN_SKEW_RECORDS) {
+      return new CheckResult(
+          EVENT_TIME_SKEW,
+          p99,
+          threshold,
+          limit.action(),
+          true,
+          "p99 not judged: "
+              + usable
+              + " records that are not dead letters, "
+              + MIN_SKEW_RECORDS
+              + " needed (the p99 of fewer is their maximum)");
+    }
     if (p99.isEmpty()) {
       return new CheckResult(
           EVENT_TIME_SKEW,

@@ -21,15 +21,15 @@ class GeneratorSettingsTest {
     assertEquals(0.02, settings.duplicateFraction());
     assertEquals(0.1, settings.jitterFraction());
     assertEquals(Duration.ofSeconds(30), settings.maxJitter());
-    assertEquals(0.01, settings.lateFraction());
+    assertEquals(0.002, settings.lateFraction());
     assertEquals(Duration.ofHours(1), settings.lateBy());
     assertEquals(0.01, settings.malformedFraction());
-    assertEquals(0.005, settings.futureFraction());
+    assertEquals(0.001, settings.futureFraction());
     assertEquals(Duration.ofDays(1), settings.futureBy());
     assertEquals(0.05, settings.filteredFraction());
     assertEquals(0.5, settings.newProducerFraction());
     assertEquals(4, settings.hosts().size());
-    assertEquals(1 - 0.02 - 0.01 - 0.01 - 0.005 - 0.05, settings.validFraction(), 1e-12);
+    assertEquals(1 - 0.02 - 0.002 - 0.01 - 0.001 - 0.05, settings.validFraction(), 1e-12);
   }
 
   @Test

@@ -83,9 +83,14 @@ class QualityChecksTest {
     // 1 of 20 is exactly at the limit 0.05: passes.
     assertEquals(0.05, r.get("future-skew-share").value().getAsDouble(), 1e-12);
     assertTrue(r.get("future-skew-share").passed());
+    // 17 records that are not dead letters: too few for a p99, recorded but not judged.
     assertEquals(75.0, r.get("event-time-skew").value().getAsDouble(), 1e-12);
-    assertFalse(r.get("event-time-skew").passed());
+    assertTrue(r.get("event-time-skew").passed());
     assertEquals("<= 60 s", r.get("event-time-skew").threshold());
+    assertEquals(
+        "p99 not judged: 17 records that are not dead letters, 100 needed (the p99 of fewer is"
+            + " their maximum)",
+        r.get("event-time-skew").detail());
     assertEquals(0.2, r.get("duplicate-share").value().getAsDouble(), 1e-12);
     assertTrue(r.get("duplicate-share").passed());
     // Median of 10, 30, 20 is 20; 20 / 20 = 1.
@@ -93,6 +98,37 @@ class QualityChecksTest {
     assertTrue(r.get("volume").passed());
     assertEquals("0.5 .. 2", r.get("volume").threshold());
     assertFalse(r.values().stream().anyMatch(CheckResult::stops));
+  }
+
+  @Test
+  void eventTimeSkewIsJudgedFromOneHundredRecordsThatAreNotDeadLetters() {
+    // 103 read, 3 dead: 100 usable records, a p99 of 75 s against 60 s fails; 61 s too; 60 passes.
+    BatchCounts hundred =
+        new BatchCounts(103, 93, 4, 1, 3, 2, Map.of("malformed_json", 3L), Map.of("bot", 2L), 0);
+    QualityChecks checks = new QualityChecks(SETTINGS);
+
+    CheckResult over =
+        byCheck(checks.evaluate(profile(103, 75), hundred, List.of())).get("event-time-skew");
+    assertFalse(over.passed());
+    assertEquals(
+        "p99 of |Kafka timestamp - event_time| in seconds, over records that are not dead letters",
+        over.detail());
+    assertFalse(
+        byCheck(checks.evaluate(profile(103, 61), hundred, List.of()))
+            .get("event-time-skew")
+            .passed());
+    assertTrue(
+        byCheck(checks.evaluate(profile(103, 60), hundred, List.of()))
+            .get("event-time-skew")
+            .passed());
+
+    // One record fewer: 99 usable, not judged.
+    BatchCounts ninetyNine =
+        new BatchCounts(102, 92, 4, 1, 3, 2, Map.of("malformed_json", 3L), Map.of("bot", 2L), 0);
+    assertTrue(
+        byCheck(checks.evaluate(profile(102, 75), ninetyNine, List.of()))
+            .get("event-time-skew")
+            .passed());
   }
 
   @Test
