@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "pipeline",
     mixinStandardHelpOptions = true,
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
     version = "webtraffic-pipeline 0.1.0",
     description =
         "Web-traffic events from Kafka into Iceberg and PostgreSQL, every trigger interval.",
