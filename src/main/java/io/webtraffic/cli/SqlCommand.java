@@ -83,6 +83,16 @@ public final class SqlCommand implements Callable<Integer> {
               session.icebergNamespace(), session.postgresNamespace());
           out.flush();
         }
+        if (!session.icebergReady()) {
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "No Iceberg namespace "
+                      + session.icebergNamespace()
+                      + " yet (the job creates it on its first run); PostgreSQL tables: "
+                      + session.postgresNamespace()
+                      + ".<table>");
+        }
         new SqlShell(session, input, out, spec.commandLine().getErr(), limit).run();
       }
       return 0;

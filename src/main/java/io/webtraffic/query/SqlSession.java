@@ -46,7 +46,10 @@ public final class SqlSession implements AutoCloseable {
           .password()
           .ifPresent(p -> spark.conf().set(prefix + ".password", p.value()));
       String iceberg = config.iceberg().catalogName() + "." + config.iceberg().namespace();
-      spark.sql("USE " + iceberg);
+      // Before the job's first run there is no namespace to use; PostgreSQL is there already.
+      if (spark.catalog().databaseExists(iceberg)) {
+        spark.sql("USE " + iceberg);
+      }
       return new SqlSession(spark, iceberg, POSTGRES_CATALOG + "." + config.postgres().schema());
     } catch (RuntimeException e) {
       spark.stop();
@@ -60,7 +63,7 @@ public final class SqlSession implements AutoCloseable {
    * answer in about a second.
    */
   public void warmUp() {
-    List<Row> tables = spark.sql("SHOW TABLES").collectAsList();
+    List<Row> tables = icebergReady() ? spark.sql("SHOW TABLES").collectAsList() : List.of();
     if (!tables.isEmpty()) {
       spark.sql("SELECT * FROM " + tables.get(0).getString(1) + " LIMIT 1").collectAsList();
     }
@@ -71,6 +74,11 @@ public final class SqlSession implements AutoCloseable {
   /** Where unqualified table names resolve: the Iceberg tables, e.g. {@code lake.web}. */
   public String icebergNamespace() {
     return icebergNamespace;
+  }
+
+  /** Whether the Iceberg namespace exists (the job creates it on its first run). */
+  public boolean icebergReady() {
+    return spark.catalog().databaseExists(icebergNamespace);
   }
 
   /** The PostgreSQL tables' prefix, e.g. {@code pg.web}. */

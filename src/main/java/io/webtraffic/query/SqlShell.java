@@ -55,6 +55,11 @@ public final class SqlShell {
     try {
       SqlSession.Result result = session.query(sql, limit);
       double seconds = (System.nanoTime() - start) / 1e9;
+      if (result.table().columns().isEmpty()) {
+        // A statement without a result (CREATE, INSERT, USE...).
+        out.printf(Locale.ROOT, "OK in %.2f s%n", seconds);
+        return;
+      }
       out.print(result.table().render());
       int rows = result.table().rows().size();
       out.printf(
@@ -67,9 +72,10 @@ public final class SqlShell {
     } catch (Exception e) {
       // Spark's AnalysisException (and its ParseException) is checked in Java terms, yet thrown.
       err.println("Error: " + firstLine(e));
+    } finally {
+      out.flush();
+      err.flush();
     }
-    out.flush();
-    err.flush();
   }
 
   private static boolean isQuit(String line) {
