@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
-    description =
+    header =
         "Compact closed partitions, rewrite manifests, expire old snapshots and remove orphan"
-            + " files of every table of the job; safe while the job runs. Settings: maintenance.*")
+            + " files of the job's tables.",
+    description = "Safe while the job runs. Settings: maintenance.* in the configuration.")
 public final class MaintainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOptions options;

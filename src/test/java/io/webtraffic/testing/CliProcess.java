@@ -20,6 +20,13 @@ public record CliProcess(int code, String out, String err, Path outFile, Path er
 
   public static CliProcess run(Path dir, String input, Duration timeout, String... args)
       throws IOException, InterruptedException {
+    return run(dir, List.of(), input, timeout, args);
+  }
+
+  /** With JVM options of its own, after the test JVM's. */
+  public static CliProcess run(
+      Path dir, List<String> jvm, String input, Duration timeout, String... args)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path in = dir.resolve("stdin.txt");
     Path out = dir.resolve("stdout.txt");
@@ -31,6 +38,7 @@ public record CliProcess(int code, String out, String err, Path outFile, Path er
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
             .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent"))
             .toList());
+    command.addAll(jvm);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(PipelineCli.class.getName());
