@@ -14,8 +14,19 @@ import org.jline.terminal.TerminalBuilder;
 
 /** Where the shell's lines come from: a terminal with line editing and history, or plain input. */
 public interface ShellInput extends AutoCloseable {
-  /** The next line, or empty at the end of the input. */
+  /**
+   * The next line, or empty at the end of the input.
+   *
+   * @throws Interrupted when the user pressed Ctrl-C at the prompt
+   */
   Optional<String> readLine(String prompt);
+
+  /** Ctrl-C at the prompt: the statement being typed is dropped. */
+  final class Interrupted extends RuntimeException {
+    Interrupted() {
+      super("interrupted", null, false, false);
+    }
+  }
 
   @Override
   void close();
@@ -57,14 +68,12 @@ public interface ShellInput extends AutoCloseable {
     return new ShellInput() {
       @Override
       public Optional<String> readLine(String prompt) {
-        while (true) {
-          try {
-            return Optional.of(reader.readLine(prompt));
-          } catch (UserInterruptException e) {
-            // Ctrl-C: a fresh prompt, as in psql.
-          } catch (EndOfFileException e) {
-            return Optional.empty();
-          }
+        try {
+          return Optional.of(reader.readLine(prompt));
+        } catch (UserInterruptException e) {
+          throw new Interrupted();
+        } catch (EndOfFileException e) {
+          return Optional.empty();
         }
       }
 

@@ -28,7 +28,14 @@ public final class SqlShell {
   public void run() {
     StringBuilder statement = new StringBuilder();
     while (true) {
-      Optional<String> read = input.readLine(statement.length() == 0 ? "sql> " : "  -> ");
+      Optional<String> read;
+      try {
+        read = input.readLine(statement.length() == 0 ? "sql> " : "  -> ");
+      } catch (ShellInput.Interrupted e) {
+        // Ctrl-C drops what was typed so far, as in psql.
+        statement.setLength(0);
+        continue;
+      }
       if (read.isEmpty()) {
         return;
       }
