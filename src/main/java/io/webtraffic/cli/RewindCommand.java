@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
+    header = "Prepare a new checkpoint that starts at a point in time; stop the job first.",
     description =
-        "Prepare a new checkpoint that starts at a point in time; stop the job first. An"
-            + " existing checkpoint is moved aside (renamed, never deleted) only with --force;"
+        "An existing checkpoint is moved aside (renamed, never deleted) only with --force;"
             + " without it this prints the plan and changes nothing. Then restart the job as"
             + " usual: a checkpoint prepared by rewind starts at the rewind time. Records"
             + " processed before are processed again: see the warning and the README.")

@@ -52,6 +52,7 @@ public final class SqlCommand implements Callable<Integer> {
 
   @Option(
       names = "--limit",
+      paramLabel = "N",
       defaultValue = "100",
       description = "Rows to print per query (default ${DEFAULT-VALUE}).")
   int limit;

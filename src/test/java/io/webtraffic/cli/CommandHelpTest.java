@@ -108,6 +108,11 @@ class CommandHelpTest {
         summaries.toString());
     assertTrue(
         summaries.contains(
+            "rewind      Prepare a new checkpoint that starts at a point in time; stop the job"
+                + " first."),
+        summaries.toString());
+    assertTrue(
+        summaries.contains(
             "migrate     Create the job's PostgreSQL schema and tables and grant the job's role"
                 + " its rights."),
         summaries.toString());
