@@ -53,9 +53,12 @@ final class CliErrors implements IExecutionExceptionHandler {
       t = t.getCause();
     }
     String message = t.getMessage();
+    // Spark's parse errors start with an empty line.
     return (message == null ? t.getClass().getSimpleName() : message)
         .lines()
+        .filter(line -> !line.isBlank())
         .findFirst()
-        .orElse("");
+        .orElse(t.getClass().getSimpleName())
+        .strip();
   }
 }

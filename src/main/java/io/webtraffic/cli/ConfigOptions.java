@@ -8,7 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The configuration options every command that needs the job's settings shares. */
+/**
+ * The options every command that reads the job's settings shares: the config file and overrides.
+ * The job-only flags live in {@link JobOptions} and {@link CheckpointOption}, so that a command's
+ * help lists only what it uses.
+ */
 final class ConfigOptions {
   @Option(
       names = {"-c", "--config"},
@@ -22,38 +26,15 @@ final class ConfigOptions {
       description = "Override any setting, e.g. --set kafka.topic=clicks (repeatable).")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(
-      names = "--trigger",
-      paramLabel = "INTERVAL",
-      description = "availableNow, or a processing-time interval such as '5 seconds'.")
-  String trigger;
-
-  @Option(names = "--checkpoint", paramLabel = "PATH", description = "Checkpoint location.")
-  String checkpoint;
-
-  @Option(
-      names = "--starting-position",
-      paramLabel = "POSITION",
-      description =
-          "earliest | latest | timestamp:<instant> | JSON offsets (new checkpoints only).")
-  String startingPosition;
-
-  @Option(
-      names = "--max-offsets-per-trigger",
-      paramLabel = "N",
-      description = "At most N records per micro-batch (0 = no limit).")
-  Long maxOffsetsPerTrigger;
-
   PipelineConfig load() {
-    Map<String, String> flags = new LinkedHashMap<>(settings);
-    putIf(flags, "trigger", trigger);
-    putIf(flags, "checkpoint-location", checkpoint);
-    putIf(flags, "kafka.starting-position", startingPosition);
-    putIf(
-        flags,
-        "kafka.max-offsets-per-trigger",
-        maxOffsetsPerTrigger == null ? null : maxOffsetsPerTrigger.toString());
-    return ConfigLoader.load(Optional.ofNullable(file), System.getenv(), flags, home());
+    return load(Map.of());
+  }
+
+  /** Loads the settings; {@code flags} (from a command's own options) win over {@code --set}. */
+  PipelineConfig load(Map<String, String> flags) {
+    Map<String, String> all = new LinkedHashMap<>(settings);
+    all.putAll(flags);
+    return ConfigLoader.load(Optional.ofNullable(file), System.getenv(), all, home());
   }
 
   /** The project folder: relative paths in the configuration resolve against it. */
@@ -62,9 +43,9 @@ final class ConfigOptions {
     return Path.of(home == null || home.isEmpty() ? "." : home).toAbsolutePath().normalize();
   }
 
-  private static void putIf(Map<String, String> flags, String key, String value) {
+  static void putIf(Map<String, String> flags, String key, Object value) {
     if (value != null) {
-      flags.put(key, value);
+      flags.put(key, value.toString());
     }
   }
 }

@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "dimensions",
     mixinStandardHelpOptions = true,
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
     description = "Manage the enrichment's dimension tables (IP ranges, sites) in PostgreSQL.",
     subcommands = {DimensionsCommand.Load.class})
 public final class DimensionsCommand implements Runnable {
@@ -39,6 +41,8 @@ public final class DimensionsCommand implements Runnable {
   @Command(
       name = "load",
       mixinStandardHelpOptions = true,
+      exitCodeListHeading = ExitCodes.HEADING,
+      exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
       description =
           "Replace the rows of <schema>.ip_ranges and <schema>.sites with CSV files (by default"
               + " the sample dataset shipped with the project), in one transaction. A running job"

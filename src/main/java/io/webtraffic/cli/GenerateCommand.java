@@ -1,5 +1,6 @@
 package io.webtraffic.cli;
 
+import io.webtraffic.config.PipelineConfig.KafkaSettings;
 import io.webtraffic.generate.DurationText;
 import io.webtraffic.generate.EventGenerator;
 import io.webtraffic.generate.GenerationSummary;
@@ -10,10 +11,13 @@ import io.webtraffic.generate.Pacer;
 import io.webtraffic.generate.SimulatedClock;
 import io.webtraffic.generate.WriteControl;
 import io.webtraffic.ops.StopSignals;
+import io.webtraffic.source.KafkaSource;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +37,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "generate",
+    header = "Write synthetic web-request events to Kafka (Ctrl-C flushes and prints a summary).",
     description =
-        "Write synthetic web-request events to Kafka (Ctrl-C flushes and prints a summary).")
+        "Kafka settings (bootstrap servers, topic, SASL) come from the configuration like"
+            + " for every other command; --bootstrap-servers and --topic override them.",
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.OK,
+      "1:failed: Kafka unreachable, topic missing, or a record not written",
+      ExitCodes.MISUSE
+    })
 public final class GenerateCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(GenerateCommand.class);
 
@@ -46,20 +58,29 @@ public final class GenerateCommand implements Callable<Integer> {
       description = "Show this help and exit.")
   boolean help;
 
+  @Mixin ConfigOptions options;
+
   @Option(
       names = "--bootstrap-servers",
       paramLabel = "HOST:PORT",
-      defaultValue = "${env:PIPELINE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:19092}",
       description =
-          "Kafka bootstrap servers (default: $PIPELINE_KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:19092).")
+          "Kafka bootstrap servers; overrides kafka.bootstrap-servers of the configuration"
+              + " (default there: 127.0.0.1:19092, or $PIPELINE_KAFKA_BOOTSTRAP_SERVERS).")
   String bootstrapServers;
 
   @Option(
       names = "--topic",
       paramLabel = "TOPIC",
-      defaultValue = "web-events",
-      description = "Topic to write to (default: ${DEFAULT-VALUE}).")
+      description = "Topic to write to; overrides kafka.topic (default there: web-events).")
   String topic;
+
+  @Option(
+      names = "--create-topic",
+      paramLabel = "PARTITIONS",
+      description =
+          "Create the topic with PARTITIONS partitions if it does not exist (without it, a"
+              + " missing topic is refused).")
+  Integer createTopic;
 
   @Option(
       names = "--rate",
@@ -122,13 +143,32 @@ public final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GeneratorSettings settings = settings();
+    KafkaSettings kafka = kafkaSettings();
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "Writing to topic %s at %s, %s%n  settings: %s%n",
-        topic, bootstrapServers, pace(), TrafficMix.reproduce(settings, -1));
+        kafka.topic(), kafka.bootstrapServers(), pace(), TrafficMix.reproduce(settings, -1));
+    try {
+      GeneratorTopic.ensure(kafka, createTopic).ifPresent(out::println);
+    } catch (MissingTopicException e) {
+      spec.commandLine().getErr().println("Failed: " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      LOG.debug("topic check failed", e);
+      spec.commandLine()
+          .getErr()
+          .println(
+              "Failed: Cannot write to Kafka at "
+                  + kafka.bootstrapServers()
+                  + ": "
+                  + CliErrors.message(e));
+      return 1;
+    }
     try (StopSignals signals =
             StopSignals.install(() -> out.println("Stopping: flushing (Ctrl-C again to abort)"));
-        KafkaEventWriter writer = new KafkaEventWriter(bootstrapServers, topic)) {
+        KafkaEventWriter writer =
+            new KafkaEventWriter(
+                kafka.bootstrapServers(), kafka.topic(), KafkaSource.clientSecurity(kafka))) {
       Pacer pacer = pacer(settings);
       WriteControl control =
           new WriteControl(
@@ -171,6 +211,19 @@ public final class GenerateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+  }
+
+  /** The configuration's Kafka settings, with --bootstrap-servers and --topic on top. */
+  private KafkaSettings kafkaSettings() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    ConfigOptions.putIf(flags, "kafka.bootstrap-servers", bootstrapServers);
+    ConfigOptions.putIf(flags, "kafka.topic", topic);
+    if (createTopic != null && createTopic < 1) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid --create-topic: " + createTopic + " (a number of partitions, at least 1)");
+    }
+    return options.load(flags).kafka();
   }
 
   private GeneratorSettings settings() {

@@ -10,32 +10,41 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Iceberg housekeeping of the job's tables; safe beside the running job. */
 @Command(
     name = "maintain",
     mixinStandardHelpOptions = true,
-    description =
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
+    header =
         "Compact closed partitions, rewrite manifests, expire old snapshots and remove orphan"
-            + " files of every table of the job; safe while the job runs. Settings: maintenance.*")
+            + " files of the job's tables.",
+    description = "Safe while the job runs. Settings: maintenance.* in the configuration.")
 public final class MaintainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
   @Mixin ConfigOptions options;
+  @Mixin CheckpointOption checkpoint;
 
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    PipelineConfig config = options.load();
+    PipelineConfig config = options.load(checkpoint.flags());
     SparkSession spark = SparkSessions.create(config);
     try {
       List<TableReport> reports = new Maintenance(config).run(spark);
       if (json) {
-        System.out.println(
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reports));
+        spec.commandLine()
+            .getOut()
+            .println(
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reports));
       } else {
-        reports.forEach(System.out::println);
+        reports.forEach(spec.commandLine().getOut()::println);
       }
       return 0;
     } finally {

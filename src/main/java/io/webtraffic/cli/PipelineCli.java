@@ -1,5 +1,9 @@
 package io.webtraffic.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,6 +14,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "pipeline",
     mixinStandardHelpOptions = true,
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
     version = "webtraffic-pipeline 0.1.0",
     description =
         "Web-traffic events from Kafka into Iceberg and PostgreSQL, every trigger interval.",
@@ -40,9 +46,21 @@ public final class PipelineCli implements Runnable {
    * Runs a command line and returns its exit code: 0 ok, 1 failed, 2 misuse (bad flag or config).
    */
   public static int execute(String... args) {
-    return new CommandLine(new PipelineCli())
-        .setExecutionExceptionHandler(new CliErrors())
-        .execute(args);
+    // One pair of writers for every subcommand (setOut and setErr pass them down), flushed below.
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, UTF_8), true);
+    CommandLine cli =
+        new CommandLine(new PipelineCli())
+            .setOut(out)
+            .setErr(err)
+            .setExecutionExceptionHandler(new CliErrors());
+    try {
+      return cli.execute(args);
+    } finally {
+      // Commands print through these writers; print() without a newline is not flushed by itself.
+      out.flush();
+      err.flush();
+    }
   }
 
   public static void main(String[] args) {

@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "reconcile",
     mixinStandardHelpOptions = true,
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
     description =
         "Remove duplicates (same dedup key) that arrived further apart than the watermark from"
             + " closed hours of the events table; running it again changes nothing.")
@@ -70,10 +72,12 @@ public final class ReconcileCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.create(config);
     try {
       List<Reconcile.HourReport> reports = new Reconcile(config).run(spark, from, to);
-      reports.forEach(System.out::println);
-      System.out.println(
-          "Duplicates removed: "
-              + reports.stream().mapToLong(Reconcile.HourReport::duplicatesRemoved).sum());
+      reports.forEach(spec.commandLine().getOut()::println);
+      spec.commandLine()
+          .getOut()
+          .println(
+              "Duplicates removed: "
+                  + reports.stream().mapToLong(Reconcile.HourReport::duplicatesRemoved).sum());
       return 0;
     } finally {
       spark.stop();

@@ -4,6 +4,7 @@ import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.job.SparkSessions;
 import io.webtraffic.sink.IcebergTables;
 import io.webtraffic.sink.PostgresSink;
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,6 +17,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * What landed where: row counts of every Iceberg and PostgreSQL table and the accounting totals.
@@ -23,31 +26,39 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
+    header = "Print what landed where: rows per Iceberg and PostgreSQL table, accounting totals.",
     description =
-        "Print what landed where: rows per Iceberg and PostgreSQL table, accounting totals.")
+        "Also the top countries and sites of the stored events, closed sessions per host and the"
+            + " latest failed data-quality checks. Starts Spark to count the Iceberg tables (about"
+            + " half a minute); for repeated looks, keep a shell open: scripts/pipeline sql.",
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE})
 public final class ReportCommand implements Callable<Integer> {
   private static final List<String> ICEBERG = IcebergTables.ALL;
   private static final List<String> POSTGRES = PostgresSink.TABLES;
+
+  @Spec CommandSpec spec;
 
   @Mixin ConfigOptions options;
 
   @Override
   public Integer call() throws SQLException {
     PipelineConfig config = options.load();
+    PrintWriter out = spec.commandLine().getOut();
     SparkSession spark = SparkSessions.create(config);
     try {
-      System.out.println("Iceberg (" + config.iceberg().warehouse() + "):");
+      out.println("Iceberg (" + config.iceberg().warehouse() + "):");
       for (String table : ICEBERG) {
         String name = config.iceberg().table(table);
         String rows =
             spark.catalog().tableExists(name)
                 ? String.valueOf(spark.table(name).count())
                 : "(no table)";
-        System.out.printf("  %-45s %12s rows%n", name, rows);
+        out.printf("  %-45s %12s rows%n", name, rows);
       }
       String events = config.iceberg().table(IcebergTables.EVENTS);
       if (spark.catalog().tableExists(events)) {
-        System.out.println("Events per country and site (Iceberg, side inputs), top 8:");
+        out.println("Events per country and site (Iceberg, side inputs), top 8:");
         for (Row r :
             spark
                 .sql(
@@ -56,13 +67,12 @@ public final class ReportCommand implements Callable<Integer> {
                         + " GROUP BY country, site_name ORDER BY n DESC, country, site_name"
                         + " LIMIT 8")
                 .collectAsList()) {
-          System.out.printf("  %-22s %-35s %12d%n", r.getString(0), r.getString(1), r.getLong(2));
+          out.printf("  %-22s %-35s %12d%n", r.getString(0), r.getString(1), r.getLong(2));
         }
       }
       String sessions = config.iceberg().table(IcebergTables.SESSIONS);
       if (spark.catalog().tableExists(sessions)) {
-        System.out.println(
-            "Closed sessions per host (Iceberg): sessions, average events per session");
+        out.println("Closed sessions per host (Iceberg): sessions, average events per session");
         for (Row r :
             spark
                 .sql(
@@ -70,7 +80,7 @@ public final class ReportCommand implements Callable<Integer> {
                         + sessions
                         + " GROUP BY host ORDER BY host")
                 .collectAsList()) {
-          System.out.printf("  %-45s %12d %8.2f%n", r.getString(0), r.getLong(1), r.getDouble(2));
+          out.printf("  %-45s %12d %8.2f%n", r.getString(0), r.getLong(1), r.getDouble(2));
         }
       }
     } finally {
@@ -82,11 +92,11 @@ public final class ReportCommand implements Callable<Integer> {
     String schema = config.postgres().schema();
     try (Connection c = DriverManager.getConnection(config.postgres().url(), p);
         Statement st = c.createStatement()) {
-      System.out.println("PostgreSQL (" + config.postgres().url() + "):");
+      out.println("PostgreSQL (" + config.postgres().url() + "):");
       for (String table : POSTGRES) {
         try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema + "." + table)) {
           rs.next();
-          System.out.printf("  %-45s %12d rows%n", schema + "." + table, rs.getLong(1));
+          out.printf("  %-45s %12d rows%n", schema + "." + table, rs.getLong(1));
         }
       }
       try (ResultSet rs =
@@ -98,7 +108,7 @@ public final class ReportCommand implements Callable<Integer> {
                   + schema
                   + ".pipeline_batches")) {
         rs.next();
-        System.out.printf(
+        out.printf(
             "Accounting over %d batches: read %d = events %d + duplicates %d"
                 + " + filtered %d + late %d + dead-lettered %d"
                 + " (Spark dropped %d rows behind the watermark)%n",
@@ -111,13 +121,14 @@ public final class ReportCommand implements Callable<Integer> {
             rs.getLong(7),
             rs.getLong(8));
       }
-      printFailedChecks(st, schema);
+      printFailedChecks(out, st, schema);
     }
     return 0;
   }
 
   /** The latest failed data-quality checks, newest first: what an operator looks at first. */
-  private static void printFailedChecks(Statement st, String schema) throws SQLException {
+  private static void printFailedChecks(PrintWriter out, Statement st, String schema)
+      throws SQLException {
     try (ResultSet rs =
         st.executeQuery(
             "SELECT batch_id, check_name, value, threshold, action, detail FROM "
@@ -127,11 +138,11 @@ public final class ReportCommand implements Callable<Integer> {
       boolean any = false;
       while (rs.next()) {
         if (!any) {
-          System.out.println(
+          out.println(
               "Failed data-quality checks (latest 10; all in " + schema + ".data_quality):");
           any = true;
         }
-        System.out.printf(
+        out.printf(
             "  batch %d  %-20s %10.4g  allowed %-10s  %-6s  %s%n",
             rs.getLong(1),
             rs.getString(2),
@@ -141,7 +152,7 @@ public final class ReportCommand implements Callable<Integer> {
             rs.getString(6));
       }
       if (!any) {
-        System.out.println("Data-quality checks: none failed");
+        out.println("Data-quality checks: none failed");
       }
     }
   }

@@ -22,17 +22,19 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "rewind",
     mixinStandardHelpOptions = true,
-    description = {
-      "Prepare a new checkpoint that starts at a point in time; stop the job first.",
-      "An existing checkpoint is moved aside (renamed, never deleted) only with --force;",
-      "without it this prints the plan and changes nothing. Then restart the job as usual:",
-      "a checkpoint prepared by rewind starts at the rewind time.",
-      "Records processed before are processed again: see the warning and the README."
-    })
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
+    header = "Prepare a new checkpoint that starts at a point in time; stop the job first.",
+    description =
+        "An existing checkpoint is moved aside (renamed, never deleted) only with --force;"
+            + " without it this prints the plan and changes nothing. Then restart the job as"
+            + " usual: a checkpoint prepared by rewind starts at the rewind time. Records"
+            + " processed before are processed again: see the warning and the README.")
 public final class RewindCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions options;
+  @Mixin CheckpointOption checkpoint;
 
   @Option(
       names = "--to",
@@ -48,12 +50,12 @@ public final class RewindCommand implements Callable<Integer> {
   public Integer call() {
     Instant now = Instant.now();
     Instant at = instant(now);
-    PipelineConfig config = options.load();
+    PipelineConfig config = options.load(checkpoint.flags());
     RewindPlan plan;
     try (KafkaAdmin kafka = KafkaAdmin.connect(config.kafka())) {
       plan = RewindPlan.of(config, at, now, kafka);
     }
-    System.out.print(plan.describe());
+    spec.commandLine().getOut().print(plan.describe());
     if (plan.replacesCheckpoint() && !force) {
       throw new IllegalStateException(
           "Cannot rewind: checkpoint "
@@ -63,13 +65,15 @@ public final class RewindCommand implements Callable<Integer> {
               + plan.moveTo());
     }
     plan.execute(now);
-    System.out.printf(
-        "%n%sPrepared a new checkpoint at %s that starts at %s.%n"
-            + "Next: restart the job as before, e.g.%n  %s%n",
-        plan.replacesCheckpoint() ? "Moved the old checkpoint to " + plan.moveTo() + ". " : "",
-        config.checkpointLocation(),
-        at,
-        runCommand());
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "%n%sPrepared a new checkpoint at %s that starts at %s.%n"
+                + "Next: restart the job as before, e.g.%n  %s%n",
+            plan.replacesCheckpoint() ? "Moved the old checkpoint to " + plan.moveTo() + ". " : "",
+            config.checkpointLocation(),
+            at,
+            runCommand());
     return 0;
   }
 
@@ -95,8 +99,8 @@ public final class RewindCommand implements Callable<Integer> {
     if (options.file != null) {
       args.add("--config " + quote(options.file.toString()));
     }
-    if (options.checkpoint != null) {
-      args.add("--checkpoint " + quote(options.checkpoint));
+    if (checkpoint.checkpoint != null) {
+      args.add("--checkpoint " + quote(checkpoint.checkpoint));
     }
     options.settings.forEach((k, v) -> args.add("--set " + quote(k + "=" + v)));
     return String.join(" ", args);

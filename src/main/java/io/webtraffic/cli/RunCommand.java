@@ -21,11 +21,14 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE, ExitCodes.QUALITY_STOP},
     description = "Run the streaming job: Kafka -> Iceberg + PostgreSQL, one line per micro-batch.")
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger("io.webtraffic.batches");
 
   @Mixin ConfigOptions options;
+  @Mixin JobOptions job;
 
   @Override
   public Integer call() throws Exception {
@@ -40,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private Integer run(GracefulStop stop) throws Exception {
-    PipelineConfig config = RewindMarker.apply(options.load());
+    PipelineConfig config = RewindMarker.apply(options.load(job.flags()));
     Preflight.check(config);
     ResumeCheck.check(config);
     LOG.info(

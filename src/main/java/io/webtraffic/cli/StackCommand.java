@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "stack",
     mixinStandardHelpOptions = true,
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
     description = "Start, stop or inspect the embedded Kafka + PostgreSQL stack.",
     subcommands = {
       StackCommand.Start.class,
@@ -108,6 +110,8 @@ public final class StackCommand implements Runnable {
   @Command(
       name = "start",
       mixinStandardHelpOptions = true,
+      exitCodeListHeading = ExitCodes.HEADING,
+      exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
       description = "Start the stack in the background and print its endpoints.")
   static final class Start implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -170,6 +174,8 @@ public final class StackCommand implements Runnable {
   @Command(
       name = "stop",
       mixinStandardHelpOptions = true,
+      exitCodeListHeading = ExitCodes.HEADING,
+      exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
       description = "Stop the background stack; its data is kept.")
   static final class Stop implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -206,7 +212,9 @@ public final class StackCommand implements Runnable {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
-      description = "Print the endpoints of the running stack; exit code 3 if not running.")
+      exitCodeListHeading = ExitCodes.HEADING,
+      exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE, ExitCodes.NOT_RUNNING},
+      description = "Print the endpoints of the running stack.")
   static final class Status implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin Location location;
@@ -236,6 +244,8 @@ public final class StackCommand implements Runnable {
   @Command(
       name = "serve",
       hidden = true,
+      exitCodeListHeading = ExitCodes.HEADING,
+      exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
       description = "Run the stack in the foreground until terminated.")
   static final class Serve implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;

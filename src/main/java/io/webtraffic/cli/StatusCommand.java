@@ -9,7 +9,9 @@ import io.webtraffic.source.KafkaAdmin;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Where the job is: committed offsets per partition from its checkpoint, the end of each partition
@@ -19,14 +21,17 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = {
-      "Show where the job is: committed offsets, Kafka end offsets, lag per partition,",
-      "last batch and watermark; and write the position file (default:",
-      "<checkpoint>/../<job>-position.json).",
-      "Exit codes: 0 ok, 3 no checkpoint or no committed batch yet."
-    })
+    header = "Show where the job is: committed offsets, Kafka end offsets and lag, watermark.",
+    description =
+        "Reads the checkpoint's offset and commit logs (no Spark): committed offsets,"
+            + " Kafka end offsets and lag per partition, last batch and watermark. Also writes"
+            + " the position file (default: <checkpoint>/../<job>-position.json).",
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE, ExitCodes.NO_POSITION})
 public final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
   @Mixin ConfigOptions options;
+  @Mixin CheckpointOption checkpoint;
 
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
@@ -39,7 +44,7 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PipelineConfig config = options.load();
+    PipelineConfig config = options.load(checkpoint.flags());
     CheckpointPosition position = CheckpointPosition.read(CheckpointFiles.of(config));
     // The position does not depend on Kafka: export it even if Kafka cannot be reached.
     String target = positionFile != null ? positionFile : PositionFile.defaultLocation(config);
@@ -48,7 +53,9 @@ public final class StatusCommand implements Callable<Integer> {
     try (KafkaAdmin kafka = KafkaAdmin.connect(config.kafka())) {
       status = JobStatus.of(config.jobName(), position, kafka, target);
     }
-    System.out.print(json ? status.toJson() + System.lineSeparator() : status.toText());
+    spec.commandLine()
+        .getOut()
+        .print(json ? status.toJson() + System.lineSeparator() : status.toText());
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.webtraffic.generate;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,7 +42,12 @@ public final class KafkaEventWriter implements AutoCloseable {
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
   public KafkaEventWriter(String bootstrapServers, String topic) {
-    this(createProducer(bootstrapServers), bootstrapServers, topic);
+    this(bootstrapServers, topic, Map.of());
+  }
+
+  /** With client settings on top of the producer's own, e.g. SASL from the job's configuration. */
+  public KafkaEventWriter(String bootstrapServers, String topic, Map<String, String> client) {
+    this(createProducer(bootstrapServers, client), bootstrapServers, topic);
   }
 
   /** For tests, with a {@code MockProducer}. */
@@ -136,9 +142,12 @@ public final class KafkaEventWriter implements AutoCloseable {
     }
   }
 
-  private static Producer<byte[], byte[]> createProducer(String bootstrapServers) {
+  private static Producer<byte[], byte[]> createProducer(
+      String bootstrapServers, Map<String, String> client) {
+    Map<String, Object> config = new HashMap<>(producerConfig(bootstrapServers));
+    config.putAll(client);
     try {
-      return new KafkaProducer<>(producerConfig(bootstrapServers));
+      return new KafkaProducer<>(config);
     } catch (KafkaException e) {
       throw new KafkaWriteException(bootstrapServers, e, new GenerationTally().summary());
     }

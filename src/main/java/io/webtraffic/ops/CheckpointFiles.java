@@ -1,39 +1,23 @@
 package io.webtraffic.ops;
 
 import io.webtraffic.config.PipelineConfig;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
-import org.apache.spark.deploy.SparkHadoopUtil;
-import org.apache.spark.sql.execution.streaming.CheckpointFileManager;
 
 /**
- * Files in and next to a checkpoint location (local, HDFS or an object store), reached through the
- * Hadoop file system with the configuration Spark would give the job, but without starting Spark:
- * the operator commands read a few small files and should answer in a second.
+ * Files in and next to a checkpoint location, without starting Spark: the operator commands read a
+ * few small files and should answer in a second. A local checkpoint is read with java.nio (no
+ * Hadoop or Spark class is loaded); HDFS or an object store through the Hadoop file system with the
+ * configuration Spark would give the job.
  */
 public final class CheckpointFiles {
-  private final Path root;
-  private final Configuration hadoop;
-  private final FileSystem fs;
+  private final String root;
+  private final CheckpointStore store;
 
-  private CheckpointFiles(Path root, Configuration hadoop) {
+  private CheckpointFiles(String root, CheckpointStore store) {
     this.root = root;
-    this.hadoop = hadoop;
-    try {
-      this.fs = root.getFileSystem(hadoop);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot open the file system of " + root, e);
-    }
+    this.store = store;
   }
 
   /** The job's checkpoint location; {@code spark.hadoop.*} settings apply as they do in Spark. */
@@ -42,40 +26,38 @@ public final class CheckpointFiles {
   }
 
   static CheckpointFiles of(String location, PipelineConfig config) {
-    SparkConf conf = new SparkConf(true);
-    config.spark().extra().forEach(conf::set);
-    return new CheckpointFiles(new Path(location), SparkHadoopUtil.get().newConfiguration(conf));
+    if (LocalCheckpointStore.handles(location)) {
+      return new CheckpointFiles(
+          LocalCheckpointStore.normalize(location), new LocalCheckpointStore());
+    }
+    return new CheckpointFiles(
+        HadoopCheckpointStore.normalize(location), new HadoopCheckpointStore(config));
   }
 
   public String location() {
-    return root.toString();
+    return root;
   }
 
   public boolean exists() {
-    return exists(root);
+    return store.exists(root);
   }
 
   /** A file or folder next to the checkpoint (same parent), reached with the same settings. */
   public CheckpointFiles sibling(String name) {
-    return new CheckpointFiles(new Path(root.getParent(), name), hadoop);
+    return new CheckpointFiles(store.child(store.parent(root), name), store);
   }
 
   /** Batch ids in one of the checkpoint's logs ({@code offsets}, {@code commits}), ascending. */
   long[] batchIds(String log) {
-    Path dir = new Path(root, log);
-    if (!exists(dir)) {
+    String dir = path(log);
+    if (!store.exists(dir)) {
       return new long[0];
     }
-    try {
-      return Arrays.stream(fs.listStatus(dir))
-          .map(s -> s.getPath().getName())
-          .filter(name -> name.matches("\\d+"))
-          .mapToLong(Long::parseLong)
-          .sorted()
-          .toArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list " + dir, e);
-    }
+    return store.list(dir).stream()
+        .filter(name -> name.matches("\\d+"))
+        .mapToLong(Long::parseLong)
+        .sorted()
+        .toArray();
   }
 
   OptionalLong lastBatchId(String log) {
@@ -84,75 +66,41 @@ public final class CheckpointFiles {
   }
 
   boolean exists(String relative) {
-    return exists(new Path(root, relative));
+    return store.exists(path(relative));
   }
 
   List<String> readLines(String relative) {
-    Path file = new Path(root, relative);
-    try (var in = fs.open(file)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
+    return new String(store.read(path(relative)), StandardCharsets.UTF_8).lines().toList();
   }
 
   long modifiedMs(String relative) {
-    Path file = new Path(root, relative);
-    try {
-      FileStatus status = fs.getFileStatus(file);
-      return status.getModificationTime();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
+    return store.modifiedMs(path(relative));
   }
 
   /** Replaces this file so that a reader sees the old content or the new, never half of it. */
   void write(String content) {
-    write(root, content);
+    store.writeAtomic(root, content);
   }
 
   /** Replaces a file in this folder, atomically. */
   void write(String relative, String content) {
-    write(new Path(root, relative), content);
-  }
-
-  private void write(Path file, String content) {
-    CheckpointFileManager manager = CheckpointFileManager.create(file.getParent(), hadoop);
-    try {
-      manager.mkdirs(file.getParent());
-      try (OutputStream out = manager.createAtomic(file, true)) {
-        out.write(content.getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file, e);
-    }
+    store.writeAtomic(path(relative), content);
   }
 
   void mkdirs() {
-    try {
-      fs.mkdirs(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create " + root, e);
-    }
+    store.mkdirs(root);
   }
 
   /** Renames the whole location; refuses to overwrite anything at the target. */
   void renameTo(CheckpointFiles target) {
-    try {
-      if (fs.exists(target.root) || !fs.rename(root, target.root)) {
-        throw new IOException("the target exists or the file system refused the rename");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot move " + root + " to " + target.root + ": " + e.getMessage(), e);
-    }
+    store.rename(root, target.root);
   }
 
-  private boolean exists(Path path) {
-    try {
-      return fs.exists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + path, e);
+  private String path(String relative) {
+    String p = root;
+    for (String part : relative.split("/")) {
+      p = store.child(p, part);
     }
+    return p;
   }
 }

@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
-import org.apache.spark.sql.execution.streaming.CommitMetadata;
-import org.apache.spark.sql.execution.streaming.OffsetSeqMetadata;
 
 /**
  * Where a job is: its last committed micro-batch, read from the checkpoint's offset and commit
@@ -61,14 +59,16 @@ public record CheckpointPosition(
       throw new IllegalStateException(
           "Cannot read the Kafka offsets of batch " + batchId + " in " + checkpoint.location());
     }
-    OffsetSeqMetadata metadata = OffsetSeqMetadata.apply(offsetLines.get(1));
-    long watermark = CommitMetadata.apply(commitLines.get(1)).nextBatchWatermarkMs();
+    // The JSON of Spark's OffsetSeqMetadata and CommitMetadata, read without loading Spark.
+    long batchTimestampMs =
+        field(checkpoint, "offsets/" + batchId, offsetLines, "batchTimestampMs");
+    long watermark = field(checkpoint, "commits/" + batchId, commitLines, "nextBatchWatermarkMs");
     long lastPlanned = checkpoint.lastBatchId("offsets").orElse(batchId);
     return new CheckpointPosition(
         checkpoint.location(),
         queryId(checkpoint),
         batchId,
-        metadata.batchTimestampMs(),
+        batchTimestampMs,
         checkpoint.modifiedMs("commits/" + batchId),
         watermark,
         lastPlanned > batchId ? lastPlanned : -1,
@@ -106,6 +106,17 @@ public record CheckpointPosition(
               + "')");
     }
     return lines;
+  }
+
+  /** A number in the JSON of a log entry's second line; Spark writes 0 for an absent one. */
+  private static long field(
+      CheckpointFiles checkpoint, String file, List<String> lines, String name) {
+    try {
+      return JSON.readTree(lines.get(1)).path(name).asLong(0);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "Cannot read " + checkpoint.location() + "/" + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static String queryId(CheckpointFiles checkpoint) {

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
@@ -59,6 +62,22 @@ public final class KafkaAdmin implements AutoCloseable {
         .stream()
         .map(p -> new TopicPartition(topic, p.partition()))
         .toList();
+  }
+
+  /** Whether the topic exists (internal topics included). */
+  public boolean topicExists(String topic) {
+    return await(
+            "list topics", admin.listTopics(new ListTopicsOptions().listInternal(true)).names())
+        .contains(topic);
+  }
+
+  /** Creates a topic with the broker's default replication factor. */
+  public void createTopic(String topic, int partitions) {
+    await(
+        "create topic " + topic,
+        admin
+            .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+            .all());
   }
 
   /** The offset the next record written to each partition will get. */

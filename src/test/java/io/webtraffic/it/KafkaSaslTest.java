@@ -94,7 +94,7 @@ class KafkaSaslTest {
             pipeline.flags(),
             Map.of(ConfigLoader.ENV_SASL_USERNAME, USER, ConfigLoader.ENV_SASL_PASSWORD, SECRET),
             workDir.resolve(mechanism + ".log"))) {
-      assertEquals(0, job.awaitExit(Duration.ofMinutes(4)), job.output());
+      assertEquals(0, job.awaitExit(Duration.ofMinutes(4)), job.tail());
       assertFalse(job.output().contains(SECRET), "the secret is not in the output");
     }
     try (Connection c = pipeline.postgres();
@@ -120,7 +120,7 @@ class KafkaSaslTest {
             pipeline.flags(),
             Map.of(ConfigLoader.ENV_SASL_USERNAME, USER, ConfigLoader.ENV_SASL_PASSWORD, wrong),
             workDir.resolve("wrong.log"))) {
-      assertEquals(1, job.awaitExit(Duration.ofMinutes(2)), job.output());
+      assertEquals(1, job.awaitExit(Duration.ofMinutes(2)), job.tail());
       String output = job.output();
       assertTrue(
           output.contains(

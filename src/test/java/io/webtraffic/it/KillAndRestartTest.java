@@ -103,10 +103,10 @@ class KillAndRestartTest {
     faulty.put("fault-injection.halt-at", point.configName());
     faulty.put("fault-injection.batch", String.valueOf(HALT_BATCH));
     try (JobProcess job = JobProcess.start(faulty, workDir.resolve(point + ".log"))) {
-      assertEquals(FaultInjection.EXIT_CODE, job.awaitExit(Duration.ofMinutes(4)), job.output());
+      assertEquals(FaultInjection.EXIT_CODE, job.awaitExit(Duration.ofMinutes(4)), job.tail());
       assertTrue(
           job.output().contains("Halting at " + point.configName() + " in batch " + HALT_BATCH),
-          job.output());
+          job.tail());
     }
     long killedRunCommitted = lastCommitted(pipeline);
     System.out.printf(
@@ -171,8 +171,8 @@ class KillAndRestartTest {
     try (JobProcess job = JobProcess.start(service, workDir.resolve("sigterm.log"))) {
       job.awaitOutput("batch 0:", Duration.ofMinutes(4));
       job.terminate();
-      assertEquals(0, job.awaitExit(Duration.ofMinutes(4)), job.output());
-      assertTrue(job.output().contains("Job 'sigterm' stopped"), job.output());
+      assertEquals(0, job.awaitExit(Duration.ofMinutes(4)), job.tail());
+      assertTrue(job.output().contains("Job 'sigterm' stopped"), job.tail());
     }
     // Every batch Spark planned was committed: the offset log has no batch without a commit.
     List<Long> committed = TestPipeline.batches(pipeline.checkpoint().resolve("commits"));

@@ -13,6 +13,7 @@ import io.webtraffic.local.SharedStack;
 import io.webtraffic.source.KafkaAdmin;
 import io.webtraffic.source.KafkaOffsets;
 import io.webtraffic.testing.AvailableNowRun;
+import io.webtraffic.testing.CliProcess;
 import io.webtraffic.testing.CliRun;
 import io.webtraffic.testing.TestPipeline;
 import java.nio.file.Files;
@@ -57,20 +58,23 @@ class OperatorViewTest {
 
   /** status with the pipeline's settings (only the Kafka ones and the checkpoint matter). */
   CliRun status(String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "status",
-                "--checkpoint",
-                pipeline().checkpoint().toString(),
-                "--set",
-                "job-name=ops_view",
-                "--set",
-                "kafka.bootstrap-servers=" + SharedStack.endpoints().bootstrapServers(),
-                "--set",
-                "kafka.topic=" + pipeline().topic()));
+    List<String> args = statusArgs();
     args.addAll(List.of(more));
     return CliRun.of(args.toArray(String[]::new));
+  }
+
+  List<String> statusArgs() {
+    return new ArrayList<>(
+        List.of(
+            "status",
+            "--checkpoint",
+            pipeline().checkpoint().toString(),
+            "--set",
+            "job-name=ops_view",
+            "--set",
+            "kafka.bootstrap-servers=" + SharedStack.endpoints().bootstrapServers(),
+            "--set",
+            "kafka.topic=" + pipeline().topic()));
   }
 
   static Instant at(int seconds) {
@@ -147,7 +151,6 @@ class OperatorViewTest {
     CliRun r = status("--position-file", elsewhere.toString());
 
     assertEquals(0, r.code(), r.err());
-    System.out.println(r.out());
     List<List<String>> rows =
         r.out()
             .lines()
@@ -168,6 +171,45 @@ class OperatorViewTest {
 
   @Test
   @Order(3)
+  void step2b_statusInItsOwnProcessReadsTheSameOffsetsWithoutLoadingSparkOrHadoop()
+      throws Exception {
+    Path dir = workDir.resolve("status-process");
+    Path classes = dir.resolve("classes.log");
+    List<String> args = statusArgs();
+
+    CliProcess r =
+        CliProcess.run(
+            dir,
+            List.of("-Xlog:class+load=info:file=" + classes),
+            "",
+            Duration.ofMinutes(1),
+            args.toArray(String[]::new));
+
+    assertEquals(0, r.code(), r.where());
+    assertEquals(
+        List.of(
+            List.of("topic-ops_view", "0", "3", "0", "5", "2"),
+            List.of("topic-ops_view", "1", "5", "0", "6", "1"),
+            List.of("total", "8", "11", "3")),
+        r.out()
+            .lines()
+            .filter(l -> l.startsWith("topic-ops_view") || l.startsWith("total"))
+            .map(l -> List.of(l.trim().split("\\s+")))
+            .toList(),
+        r.where());
+    List<String> loaded = Files.readAllLines(classes);
+    assertTrue(loaded.size() > 1000, "class-load log " + classes);
+    assertEquals(
+        List.of(),
+        loaded.stream()
+            .filter(l -> l.contains(" org.apache.spark.") || l.contains(" org.apache.hadoop."))
+            .limit(5)
+            .toList(),
+        "status loaded Spark or Hadoop classes (all in " + classes + ")");
+  }
+
+  @Test
+  @Order(4)
   void step3_theNextRunMovesTheConsumerGroupAndClearsTheLag() throws Exception {
     AvailableNowRun.run(pipeline().config());
 
@@ -181,7 +223,7 @@ class OperatorViewTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aMissingCheckpointIsOneLineAndExitCode3() {
     Path missing = workDir.resolve("no-such-checkpoint");
 

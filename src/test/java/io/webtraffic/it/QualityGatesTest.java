@@ -161,7 +161,7 @@ class QualityGatesTest {
         bad.add(malformed(i));
       }
       p.send(bad);
-      assertEquals(4, job.awaitExit(Duration.ofMinutes(3)), job.output());
+      assertEquals(4, job.awaitExit(Duration.ofMinutes(3)), job.tail());
       long stopped = last(p.checkpoint().resolve("offsets"));
       assertTrue(
           job.output()
@@ -170,7 +170,7 @@ class QualityGatesTest {
                       + stopped
                       + ": dead-letter-share = 0.4 (allowed <= 0.3; 4 of 10 records; dead letters"
                       + " by reason: {malformed_json=4})"),
-          job.output());
+          job.tail());
     }
     long stopped = last(p.checkpoint().resolve("offsets"));
     assertNothingOf(p, stopped);

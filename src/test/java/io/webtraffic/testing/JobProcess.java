@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
  * runs on the test JVM's classpath and JVM flags; its output goes to a log file.
  */
 public final class JobProcess implements AutoCloseable {
+  private static final int TAIL_LINES = 20;
+
   private final Process process;
   private final Path log;
 
@@ -66,6 +68,15 @@ public final class JobProcess implements AutoCloseable {
     }
   }
 
+  /** Where the job's output is, and its last lines: enough to see why without the whole log. */
+  public String tail() {
+    List<String> lines = output().lines().toList();
+    return "its output is in "
+        + log.toAbsolutePath()
+        + ", last lines:\n"
+        + String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+  }
+
   /** Waits until the job's output contains {@code text}; fails if the job exits first. */
   public void awaitOutput(String text, Duration timeout) throws TimeoutException {
     Await.until(
@@ -79,8 +90,8 @@ public final class JobProcess implements AutoCloseable {
                     + process.exitValue()
                     + ") before printing '"
                     + text
-                    + "':\n"
-                    + output());
+                    + "'; "
+                    + tail());
           }
           return false;
         },
@@ -92,7 +103,7 @@ public final class JobProcess implements AutoCloseable {
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("The job did not exit within " + timeout + ":\n" + output());
+      throw new AssertionError("The job did not exit within " + timeout + "; " + tail());
     }
     return process.exitValue();
   }
