@@ -43,6 +43,7 @@ public final class CheckpointFiles {
 
   static CheckpointFiles of(String location, PipelineConfig config) {
     SparkConf conf = new SparkConf(true);
+    config.s3().hadoopSettings().forEach((key, value) -> conf.set("spark.hadoop." + key, value));
     config.spark().extra().forEach(conf::set);
     return new CheckpointFiles(new Path(location), SparkHadoopUtil.get().newConfiguration(conf));
   }
