@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The stack's optional services, an S3-compatible object store (S3Proxy on a folder) and an Iceberg
+ * The stack's optional services, an S3-compatible object store (S3Proxy, in memory) and an Iceberg
  * REST catalog (Iceberg's REST server over a JDBC catalog in the stack's PostgreSQL), run by the
  * JVM of {@code stack-servers/}: a separate project with a classpath of its own, since S3Proxy's
  * Jetty and jclouds and the REST server's unshaded Iceberg would clash with Spark's. That JVM stops
@@ -102,8 +102,8 @@ public final class StackServices implements AutoCloseable {
   /**
    * Starts the requested services and returns once they all accept requests.
    *
-   * @param dataDir the stack's folder: the object store keeps its buckets in {@code s3/}, the log
-   *     is {@code services.log}
+   * @param dataDir the stack's folder, for the log {@code services.log} (the object store keeps its
+   *     objects in memory)
    * @param localWarehouse the REST catalog's warehouse when there is no object store
    * @param keys required when the object store runs
    */
@@ -133,8 +133,6 @@ public final class StackServices implements AutoCloseable {
                     List.of(
                         "--s3-port",
                         Integer.toString(FreePorts.orFree(port)),
-                        "--s3-dir",
-                        dataDir.toAbsolutePath().resolve("s3").toString(),
                         "--bucket",
                         BUCKET)));
     request

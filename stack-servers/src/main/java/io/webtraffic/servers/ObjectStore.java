@@ -1,9 +1,6 @@
 package io.webtraffic.servers;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Properties;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -11,8 +8,12 @@ import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 
 /**
- * An S3 server on 127.0.0.1: S3Proxy over a folder (its filesystem-nio2 store: one sub-folder
- * per bucket, one file per object), checking AWS signatures (v2 and v4) against one key pair.
+ * An S3 server on 127.0.0.1: S3Proxy over jclouds' in-memory store, checking AWS signatures (v2 and
+ * v4) against one key pair. In memory because there keys are flat names, as in S3: S3Proxy's
+ * folder-backed stores map "directories" to folders and answer S3A's directory probes unlike S3
+ * (an empty directory marker is not listed; the nio2 store answers a HEAD of {@code a/b} with the
+ * marker {@code a/b/}, and S3A then takes the checkpoint folder for a file). Objects live as long as
+ * the stack.
  */
 final class ObjectStore implements AutoCloseable {
   private final S3Proxy proxy;
@@ -25,16 +26,9 @@ final class ObjectStore implements AutoCloseable {
     this.bucket = bucket;
   }
 
-  static ObjectStore start(int port, Path dir, String bucket, S3Keys keys) throws Exception {
-    Files.createDirectories(dir);
-    Properties overrides = new Properties();
-    overrides.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
+  static ObjectStore start(int port, String bucket, S3Keys keys) {
     BlobStoreContext context =
-        ContextBuilder.newBuilder("transient")
-            // The folder store has no account of its own; jclouds still asks for one.
-            .credentials("local", "local")
-            .overrides(overrides)
-            .build(BlobStoreContext.class);
+        ContextBuilder.newBuilder("transient").build(BlobStoreContext.class);
     BlobStore blobStore = context.getBlobStore();
     // Created at start, as a user creates the bucket before pointing the job at it.
     blobStore.createContainerInLocation(null, bucket);
@@ -45,15 +39,29 @@ final class ObjectStore implements AutoCloseable {
             .awsAuthentication(
                 AuthenticationType.AWS_V2_OR_V4, keys.accessKeyId(), keys.secretAccessKey())
             .build();
-    proxy.start();
+    try {
+      proxy.start();
+    } catch (Exception e) {
+      context.close();
+      throw new IllegalStateException("Cannot start S3Proxy on port " + port + ": " + e, e);
+    }
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (!proxy.getState().equals("STARTED")) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("S3Proxy not started after 30 s: " + proxy.getState());
       }
-      Thread.sleep(20); // S3Proxy offers no wait; its Jetty starts in well under a second
+      sleep(); // S3Proxy offers no wait; its Jetty starts in well under a second
     }
     return new ObjectStore(proxy, context, bucket);
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while starting S3Proxy", e);
+    }
   }
 
   String endpoint() {

@@ -1,6 +1,5 @@
 package io.webtraffic.servers;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * --parent-pid PID   stop when this process is gone
- * --s3-port PORT --s3-dir DIR --bucket NAME        the object store, its data folder, its bucket
+ * --s3-port PORT --bucket NAME        the object store (in memory) and its bucket
  * --rest-port PORT --jdbc-url URL --jdbc-user USER --warehouse LOCATION   the REST catalog
  * </pre>
  *
@@ -39,7 +38,6 @@ public final class StackServers {
         ObjectStore store =
             ObjectStore.start(
                 Integer.parseInt(options.required("--s3-port")),
-                Path.of(options.required("--s3-dir")),
                 options.required("--bucket"),
                 S3Keys.fromEnvironment(System.getenv()));
         running.add(store);
