@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.webtraffic.config.FaultPoint;
+import io.webtraffic.config.PipelineConfig;
 import io.webtraffic.job.SparkSessions;
 import io.webtraffic.local.Await;
 import io.webtraffic.local.SharedStack;
 import io.webtraffic.local.StackEndpoints;
 import io.webtraffic.local.StackServices;
+import io.webtraffic.maintain.Maintenance;
+import io.webtraffic.maintain.TableReport;
 import io.webtraffic.ops.FaultInjection;
 import io.webtraffic.sink.IcebergTables;
 import io.webtraffic.testing.CliRun;
@@ -227,6 +230,92 @@ class ObjectStoreRestCatalogTest {
 
   @Test
   @Order(2)
+  void maintainBesideTheRunningJobExpiresSnapshotsAndRemovesTheKilledBatchsFiles()
+      throws Exception {
+    TestPipeline p = cloud();
+    PipelineConfig c = p.config();
+    // Every snapshot but the newest may go, and every unreferenced file: the leftovers of the
+    // killed batch are seconds old, below the 1-hour floor a user is held to (no write is in
+    // progress: the job below has nothing to read).
+    PipelineConfig now =
+        new PipelineConfig(
+            c.jobName(),
+            c.kafka(),
+            c.trigger(),
+            c.checkpointLocation(),
+            c.watermarkDelay(),
+            c.maxFutureSkew(),
+            c.limits(),
+            c.filter(),
+            c.windows(),
+            c.iceberg(),
+            c.s3(),
+            c.postgres(),
+            c.spark(),
+            c.faultInjection(),
+            new PipelineConfig.MaintenanceSettings(
+                Duration.ofSeconds(1), 1, Duration.ofSeconds(1), Duration.ofMinutes(1), 0),
+            c.enrichment(),
+            c.quality());
+    Table events = Spark3Util.loadIcebergTable(TestSpark.session(), p.table(IcebergTables.EVENTS));
+    Set<String> unreferenced = unreferencedDataFiles(p, events);
+    int snapshots = snapshotIds(events).size();
+    long lastJobSnapshot = events.currentSnapshot().snapshotId();
+    long rows = KillAndRestartTest.eventsInIceberg(p);
+
+    Map<String, String> service = new LinkedHashMap<>(p.flags());
+    service.put("trigger", "1 second");
+    List<TableReport> reports;
+    try (JobProcess job = JobProcess.start(service, keysEnv(), workDir.resolve("beside.log"))) {
+      job.awaitOutput("Starting job '" + NAME + "'", Duration.ofMinutes(3));
+      reports = new Maintenance(now).run(TestSpark.session());
+      job.terminate();
+      assertEquals(0, job.awaitExit(Duration.ofMinutes(3)), job.output());
+    }
+    reports.forEach(r -> System.out.println("[object store] maintain: " + r));
+
+    TableReport report =
+        reports.stream().filter(r -> r.table().endsWith(".events")).findFirst().orElseThrow();
+    events.refresh();
+    assertEquals(snapshots - 1, report.snapshotsExpired(), "all but the job's newest snapshot");
+    assertTrue(snapshotIds(events).contains(lastJobSnapshot), "which a replay needs: kept");
+    assertTrue(
+        report.orphansRemoved() >= unreferenced.size(),
+        report + " removes at least the data files no snapshot references: " + unreferenced);
+    assertEquals(Set.of(), unreferencedDataFiles(p, events), "none is left on the object store");
+    assertEquals(rows, KillAndRestartTest.eventsInIceberg(p), "no row changed");
+    System.out.printf(
+        "[object store] events: %d snapshots -> %s, %d data files of no snapshot before (the killed"
+            + " batch's), %d orphan files removed, %d rows before and after%n",
+        snapshots, snapshotIds(events), unreferenced.size(), report.orphansRemoved(), rows);
+  }
+
+  /** Data files under the table's data/ folder on the object store that no snapshot references. */
+  static Set<String> unreferencedDataFiles(TestPipeline p, Table table) throws IOException {
+    Set<String> referenced = new java.util.HashSet<>();
+    TestSpark.session()
+        .table(p.table(IcebergTables.EVENTS) + ".all_files")
+        .select("file_path")
+        .collectAsList()
+        .forEach(r -> referenced.add(r.getString(0)));
+    Set<String> unreferenced = new java.util.TreeSet<>();
+    org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(table.location(), "data");
+    FileSystem fs = fs(table.location());
+    if (!fs.exists(data)) {
+      return unreferenced;
+    }
+    var files = fs.listFiles(data, true);
+    while (files.hasNext()) {
+      String path = files.next().getPath().toString();
+      if (!referenced.contains(path)) {
+        unreferenced.add(path);
+      }
+    }
+    return unreferenced;
+  }
+
+  @Test
+  @Order(3)
   void statusAndRewindReadAndMoveTheCheckpointOnTheObjectStore() throws Exception {
     TestPipeline p = cloud();
     String checkpoint = p.config().checkpointLocation();
