@@ -258,7 +258,15 @@ class ObjectStoreRestCatalogTest {
             c.enrichment(),
             c.quality());
     Table events = Spark3Util.loadIcebergTable(TestSpark.session(), p.table(IcebergTables.EVENTS));
+    // A file as a writer that died before its commit leaves it (the killed batch may have left
+    // some too, depending on where the kill fell).
+    org.apache.hadoop.fs.Path planted =
+        new org.apache.hadoop.fs.Path(events.location() + "/data/left-by-a-dead-writer.parquet");
+    try (var out = fs(events.location()).create(planted)) {
+      out.write("not committed".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     Set<String> unreferenced = unreferencedDataFiles(p, events);
+    assertTrue(unreferenced.contains(planted.toString()), unreferenced.toString());
     int snapshots = snapshotIds(events).size();
     long lastJobSnapshot = events.currentSnapshot().snapshotId();
     long rows = KillAndRestartTest.eventsInIceberg(p);
@@ -283,10 +291,11 @@ class ObjectStoreRestCatalogTest {
         report.orphansRemoved() >= unreferenced.size(),
         report + " removes at least the data files no snapshot references: " + unreferenced);
     assertEquals(Set.of(), unreferencedDataFiles(p, events), "none is left on the object store");
+    assertFalse(fs(events.location()).exists(planted));
     assertEquals(rows, KillAndRestartTest.eventsInIceberg(p), "no row changed");
     System.out.printf(
-        "[object store] events: %d snapshots -> %s, %d data files of no snapshot before (the killed"
-            + " batch's), %d orphan files removed, %d rows before and after%n",
+        "[object store] events: %d snapshots -> %s, %d data files of no snapshot before (one planted,"
+            + " the rest the killed batch's), %d orphan files removed, %d rows before and after%n",
         snapshots, snapshotIds(events), unreferenced.size(), report.orphansRemoved(), rows);
   }
 
