@@ -7,6 +7,7 @@ import io.webtraffic.local.StackEndpoints;
 import io.webtraffic.local.StackFiles;
 import io.webtraffic.local.StackLaunchException;
 import io.webtraffic.local.StackLauncher;
+import io.webtraffic.local.StackServices;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.OK, ExitCodes.FAILED, ExitCodes.MISUSE},
-    description = "Start, stop or inspect the embedded Kafka + PostgreSQL stack.",
+    description =
+        "Start, stop or inspect the embedded Kafka + PostgreSQL stack (with --with s3,rest: an"
+            + " object store and an Iceberg REST catalog too).",
     subcommands = {
       StackCommand.Start.class,
       StackCommand.Stop.class,
@@ -89,14 +92,67 @@ public final class StackCommand implements Runnable {
             "PostgreSQL port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int postgres;
 
+    @Option(
+        names = "--with",
+        split = ",",
+        paramLabel = "SERVICE",
+        description =
+            "Also start: s3 (an S3-compatible object store with the bucket "
+                + StackServices.BUCKET
+                + "; keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), rest (an Iceberg"
+                + " REST catalog; its warehouse is on the object store when s3 runs too).")
+    List<String> with = new ArrayList<>();
+
+    @Option(
+        names = "--s3-port",
+        paramLabel = "PORT",
+        defaultValue = "19000",
+        description = "Object store port with --with s3 (default: ${DEFAULT-VALUE}; 0 = free).")
+    int s3;
+
+    @Option(
+        names = "--rest-port",
+        paramLabel = "PORT",
+        defaultValue = "18181",
+        description = "REST catalog port with --with rest (default: ${DEFAULT-VALUE}; 0 = free).")
+    int rest;
+
     void validate() {
       requirePort("--kafka-port", kafka);
       requirePort("--postgres-port", postgres);
+      requirePort("--s3-port", s3);
+      requirePort("--rest-port", rest);
+      for (String service : with) {
+        if (!List.of("s3", "rest").contains(service)) {
+          throw InvalidConfigException.invalid(
+              "--with", service, "a comma-separated list of s3, rest");
+        }
+      }
+    }
+
+    StackServices.Request services() {
+      return new StackServices.Request(
+          with.contains("s3") ? Optional.of(s3) : Optional.empty(),
+          with.contains("rest") ? Optional.of(rest) : Optional.empty());
     }
 
     List<String> asArgs() {
-      return List.of(
-          "--kafka-port", Integer.toString(kafka), "--postgres-port", Integer.toString(postgres));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--kafka-port",
+                  Integer.toString(kafka),
+                  "--postgres-port",
+                  Integer.toString(postgres),
+                  "--s3-port",
+                  Integer.toString(s3),
+                  "--rest-port",
+                  Integer.toString(rest)));
+      if (!with.isEmpty()) {
+        args.add("--with");
+        args.add(String.join(",", with));
+      }
+      return args;
     }
 
     private static void requirePort(String option, int port) {
@@ -133,6 +189,18 @@ public final class StackCommand implements Runnable {
       // Fail here, not after a JVM start, when a fixed port is taken.
       requireFreeIfFixed(ports.kafka, "Kafka", "--kafka-port");
       requireFreeIfFixed(ports.postgres, "PostgreSQL", "--postgres-port");
+      StackServices.Request services = ports.services();
+      if (services.s3Port().isPresent()) {
+        requireFreeIfFixed(ports.s3, "the object store", "--s3-port");
+        if (StackServices.S3Keys.fromEnvironment(System.getenv()).isEmpty()) {
+          throw new InvalidConfigException(
+              "Cannot start the object store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in"
+                  + " the environment (the keys it accepts; the job signs with the same)");
+        }
+      }
+      if (services.restPort().isPresent()) {
+        requireFreeIfFixed(ports.rest, "the REST catalog", "--rest-port");
+      }
       out.printf("Starting the stack in %s (log: %s)%n", files.dir(), files.logFile());
       out.flush();
 
@@ -267,7 +335,13 @@ public final class StackCommand implements Runnable {
       files.writePid(pid);
       EmbeddedStack stack;
       try {
-        stack = EmbeddedStack.start(files.dir(), ports.kafka, ports.postgres);
+        stack =
+            EmbeddedStack.start(
+                files.dir(),
+                ports.kafka,
+                ports.postgres,
+                ports.services(),
+                StackServices.S3Keys.fromEnvironment(System.getenv()));
       } catch (RuntimeException e) {
         files.deleteRuntimeFiles();
         throw e;
@@ -299,7 +373,22 @@ public final class StackCommand implements Runnable {
     out.println("Kafka bootstrap servers: " + endpoints.bootstrapServers());
     out.println("JDBC URL: " + endpoints.jdbcUrl());
     out.println("JDBC user: " + endpoints.jdbcUser());
-    out.println("Iceberg warehouse: " + endpoints.warehouse());
+    StackServices.Endpoints services = endpoints.services();
+    if (services.hasObjectStore()) {
+      out.println(
+          "Object store: "
+              + services.s3Endpoint()
+              + " (bucket "
+              + services.bucket()
+              + ", path-style; keys: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
+      out.println("Checkpoint: " + services.s3a("checkpoints/webtraffic"));
+      out.println("Iceberg warehouse: " + services.s3a("warehouse"));
+    } else {
+      out.println("Iceberg warehouse: " + endpoints.warehouse());
+    }
+    if (services.hasRestCatalog()) {
+      out.println("Iceberg REST catalog: " + services.restUri());
+    }
     out.println("Env file: " + files.envFile());
     out.flush();
   }

@@ -1,6 +1,7 @@
 package io.webtraffic.config;
 
 import io.webtraffic.config.PipelineConfig.Secret;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +18,25 @@ final class EnvironmentSecrets {
           "postgres.password",
           "postgres.migrate-password",
           "kafka.sasl-username",
-          "kafka.sasl-password");
+          "kafka.sasl-password",
+          "iceberg.rest-credential",
+          "iceberg.rest-token");
+
+  /**
+   * Spark and Hadoop settings that hold keys, passwords or tokens; refused below {@code
+   * spark.extra}, whose keys are otherwise passed through as given.
+   */
+  private static final List<String> SECRET_SUFFIXES =
+      List.of(
+          ".access.key",
+          ".secret.key",
+          ".session.token",
+          ".access-key-id",
+          ".secret-access-key",
+          ".session-token",
+          ".credential",
+          ".token",
+          ".password");
 
   private final Map<String, String> env;
 
@@ -31,6 +50,17 @@ final class EnvironmentSecrets {
    * @param source where the key was found, e.g. "flag --set "
    */
   static void refuseOutsideEnvironment(String key, String source) {
+    String passedThrough = key.replace("\"", "");
+    if (passedThrough.startsWith(ConfigLayers.FREE_FORM + ".")
+        && SECRET_SUFFIXES.stream().anyMatch(passedThrough::endsWith)) {
+      throw new InvalidConfigException(
+          String.format(
+              "Cannot take %s from %s%s: secrets come from the environment only (S3 keys:"
+                  + " AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; a REST catalog's:"
+                  + " PIPELINE_ICEBERG_REST_CREDENTIAL or PIPELINE_ICEBERG_REST_TOKEN; see README"
+                  + " \"Object stores and REST catalogs\")",
+              passedThrough, source, passedThrough));
+    }
     if (KEYS.contains(key)) {
       throw new InvalidConfigException(
           String.format(

@@ -3,6 +3,7 @@ package io.webtraffic.config;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
 import io.webtraffic.config.PipelineConfig.MaintenanceSettings;
 import io.webtraffic.config.PipelineConfig.PromotedField;
+import io.webtraffic.config.PipelineConfig.S3Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.Set;
  * housekeeping limits that keep a commit in progress safe.
  */
 final class IcebergSettingsReader {
+  static final String ENV_REST_CREDENTIAL = "PIPELINE_ICEBERG_REST_CREDENTIAL";
+  static final String ENV_REST_TOKEN = "PIPELINE_ICEBERG_REST_TOKEN";
+
   /**
    * The columns of the events tables, which a promoted field must not be named after. The sink owns
    * the tables; this copy keeps config free of the sink, and IcebergSettingsReaderTest holds it
@@ -55,7 +59,7 @@ final class IcebergSettingsReader {
   /**
    * @param postgresUrl the JDBC URL a jdbc catalog without a URI of its own uses
    */
-  static IcebergSettings read(CheckedConfig c, String postgresUrl) {
+  static IcebergSettings read(CheckedConfig c, String postgresUrl, EnvironmentSecrets secrets) {
     String type = c.oneOf("iceberg.catalog-type", "hadoop", "jdbc", "rest");
     String uri = c.string("iceberg.catalog-uri").trim();
     if (type.equals("jdbc") && uri.isEmpty()) {
@@ -84,13 +88,45 @@ final class IcebergSettingsReader {
     return new IcebergSettings(
         c.identifier("iceberg.catalog-name"),
         type,
-        c.location("iceberg.warehouse"),
+        // A REST catalog's server decides where tables go; the warehouse is passed to it as written
+        // (a location, or the name some servers give a warehouse, as Polaris does).
+        type.equals("rest")
+            ? c.string("iceberg.warehouse").trim()
+            : c.location("iceberg.warehouse"),
         uri,
         c.identifier("iceberg.namespace"),
         c.oneOf("iceberg.partition-by", "hour", "day"),
         targetFileSize,
         c.oneOf("iceberg.write-distribution", "hash", "none"),
-        promotedFields(c));
+        promotedFields(c),
+        ioImpl(c),
+        secrets.get(ENV_REST_CREDENTIAL),
+        secrets.get(ENV_REST_TOKEN));
+  }
+
+  /** Empty, or a Java class name: the class itself is loaded by Iceberg when the catalog starts. */
+  private static String ioImpl(CheckedConfig c) {
+    String value = c.string("iceberg.io-impl").trim();
+    if (!value.isEmpty()
+        && !value.matches("([A-Za-z_$][A-Za-z0-9_$]*\\.)+[A-Za-z_$][A-Za-z0-9_$]*")) {
+      throw CheckedConfig.invalid(
+          "iceberg.io-impl",
+          value,
+          "empty (the catalog's default) or a FileIO class name such as"
+              + " org.apache.iceberg.hadoop.HadoopFileIO");
+    }
+    return value;
+  }
+
+  static S3Settings s3(CheckedConfig c) {
+    String endpoint = c.string("s3.endpoint").trim();
+    if (!endpoint.isEmpty() && !endpoint.matches("https?://[^/\\s]+/?")) {
+      throw CheckedConfig.invalid(
+          "s3.endpoint",
+          endpoint,
+          "empty (AWS S3) or an http:// or https:// URL of the store, e.g. http://127.0.0.1:19000");
+    }
+    return new S3Settings(endpoint, c.bool("s3.path-style-access"), c.string("s3.region").trim());
   }
 
   /** Entries {@code name:type}, each a new column of the events tables. */

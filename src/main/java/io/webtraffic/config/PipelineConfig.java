@@ -20,6 +20,7 @@ public record PipelineConfig(
     FilterRules filter,
     WindowSettings windows,
     IcebergSettings iceberg,
+    S3Settings s3,
     PostgresSettings postgres,
     SparkSettings spark,
     FaultInjectionSettings faultInjection,
@@ -50,6 +51,7 @@ public record PipelineConfig(
         filter,
         windows,
         iceberg,
+        s3,
         postgres,
         spark,
         faultInjection,
@@ -120,10 +122,41 @@ public record PipelineConfig(
       String partitionBy,
       long targetFileSizeBytes,
       String writeDistribution,
-      List<PromotedField> promotedFields) {
+      List<PromotedField> promotedFields,
+      String ioImpl,
+      Optional<Secret> restCredential,
+      Optional<Secret> restToken) {
 
     public String table(String name) {
       return catalogName + "." + namespace + "." + name;
+    }
+  }
+
+  /**
+   * The object store behind {@code s3a://} locations, as Hadoop's S3A connector settings. Only the
+   * endpoint and addressing: keys come from the environment ({@code AWS_ACCESS_KEY_ID}, {@code
+   * AWS_SECRET_ACCESS_KEY}) or the machine's identity, through S3A's default credential chain.
+   */
+  public record S3Settings(String endpoint, boolean pathStyleAccess, String region) {
+    /** The Hadoop settings ({@code fs.s3a.*}) these stand for. */
+    public Map<String, String> hadoopSettings() {
+      Map<String, String> settings = new java.util.LinkedHashMap<>();
+      // S3A's default deletes the parent directory markers after each write, and with Hadoop
+      // 3.3.4 a write then waited for that deletion forever against S3Proxy; keeping markers is
+      // what Hadoop recommends once every client of the bucket is Hadoop 3.3 or newer.
+      settings.put("fs.s3a.directory.marker.retention", "keep");
+      if (!endpoint.isEmpty()) {
+        settings.put("fs.s3a.endpoint", endpoint);
+        settings.put(
+            "fs.s3a.connection.ssl.enabled", String.valueOf(!endpoint.startsWith("http://")));
+      }
+      if (pathStyleAccess) {
+        settings.put("fs.s3a.path.style.access", "true");
+      }
+      if (!region.isEmpty()) {
+        settings.put("fs.s3a.endpoint.region", region);
+      }
+      return settings;
     }
   }
 

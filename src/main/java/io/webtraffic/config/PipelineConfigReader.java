@@ -22,7 +22,7 @@ final class PipelineConfigReader {
     KafkaSettings kafka = KafkaSettingsReader.read(c, secrets);
     FilterRules filter = filter(c);
     PostgresSettings postgres = PostgresSettingsReader.read(c, secrets);
-    IcebergSettings iceberg = IcebergSettingsReader.read(c, postgres.url());
+    IcebergSettings iceberg = IcebergSettingsReader.read(c, postgres.url(), secrets);
     SparkSettings spark = SparkSettingsReader.read(c);
     return new PipelineConfig(
         c.nonEmpty("job-name"),
@@ -35,6 +35,7 @@ final class PipelineConfigReader {
         filter,
         WindowSettingsReader.read(c),
         iceberg,
+        IcebergSettingsReader.s3(c),
         postgres,
         spark,
         SparkSettingsReader.faultInjection(c, spark),

@@ -69,6 +69,7 @@ public final class SparkSessions {
       metrics(conf);
     }
     catalogSettings(config).forEach(conf::set);
+    config.s3().hadoopSettings().forEach((key, value) -> conf.set("spark.hadoop." + key, value));
     config.spark().extra().forEach(conf::set);
     return SparkSession.builder().config(conf).getOrCreate();
   }
@@ -107,7 +108,12 @@ public final class SparkSessions {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
     settings.put(prefix + ".type", iceberg.catalogType());
-    settings.put(prefix + ".warehouse", iceberg.warehouse());
+    if (!iceberg.warehouse().isEmpty()) {
+      settings.put(prefix + ".warehouse", iceberg.warehouse());
+    }
+    if (!iceberg.ioImpl().isEmpty()) {
+      settings.put(prefix + ".io-impl", iceberg.ioImpl());
+    }
     // A cached table would hide the commits foreachBatch has just made from the driver's reads.
     settings.put(prefix + ".cache-enabled", "false");
     if (!iceberg.catalogUri().isEmpty()) {
@@ -121,6 +127,10 @@ public final class SparkSessions {
           .ifPresent(p -> settings.put(prefix + ".jdbc.password", p.value()));
       // V1 also records views; the catalog creates its two tables on first use.
       settings.put(prefix + ".jdbc.schema-version", "V1");
+    }
+    if (iceberg.catalogType().equals("rest")) {
+      iceberg.restCredential().ifPresent(c -> settings.put(prefix + ".credential", c.value()));
+      iceberg.restToken().ifPresent(t -> settings.put(prefix + ".token", t.value()));
     }
     return settings;
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +20,24 @@ public final class EmbeddedStack implements AutoCloseable {
 
   private final EmbeddedKafka kafka;
   private final EmbeddedPostgresServer postgres;
+  private final StackServices services;
   private final StackEndpoints endpoints;
 
-  private EmbeddedStack(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Path warehouse) {
+  private EmbeddedStack(
+      EmbeddedKafka kafka,
+      EmbeddedPostgresServer postgres,
+      StackServices services,
+      Path warehouse) {
     this.kafka = kafka;
     this.postgres = postgres;
+    this.services = services;
     this.endpoints =
         new StackEndpoints(
-            kafka.bootstrapServers(), postgres.jdbcUrl(), postgres.user(), warehouse);
+            kafka.bootstrapServers(),
+            postgres.jdbcUrl(),
+            postgres.user(),
+            warehouse,
+            services == null ? StackServices.Endpoints.NONE : services.endpoints());
   }
 
   /**
@@ -37,6 +48,21 @@ public final class EmbeddedStack implements AutoCloseable {
    * @param postgresPort PostgreSQL's port on 127.0.0.1, or 0 for a free one
    */
   public static EmbeddedStack start(Path dataDir, int kafkaPort, int postgresPort) {
+    return start(dataDir, kafkaPort, postgresPort, StackServices.Request.NONE, Optional.empty());
+  }
+
+  /**
+   * With the optional object store and REST catalog ({@link StackServices}), started last: the
+   * catalog keeps its tables in this PostgreSQL.
+   *
+   * @param keys the S3 keys the object store accepts; required when it runs
+   */
+  public static EmbeddedStack start(
+      Path dataDir,
+      int kafkaPort,
+      int postgresPort,
+      StackServices.Request services,
+      Optional<StackServices.S3Keys> keys) {
     StackFiles files = new StackFiles(dataDir);
     try {
       Files.createDirectories(files.warehouseDir());
@@ -49,14 +75,25 @@ public final class EmbeddedStack implements AutoCloseable {
     EmbeddedPostgresServer postgres =
         EmbeddedPostgresServer.start(files.postgresDir(), postgresPort);
     EmbeddedKafka kafka = null;
+    StackServices extra = null;
     try {
       kafka = EmbeddedKafka.start(files.kafkaDir(), kafkaPort);
       kafka.createTopic(DEFAULT_TOPIC, DEFAULT_TOPIC_PARTITIONS);
+      if (services.any()) {
+        extra =
+            StackServices.start(
+                services,
+                files.dir(),
+                postgres.jdbcUrl(),
+                postgres.user(),
+                files.warehouseDir(),
+                keys);
+      }
     } catch (RuntimeException e) {
-      closeAll(kafka, postgres, e);
+      closeAll(e, extra, kafka, postgres);
       throw e;
     }
-    EmbeddedStack stack = new EmbeddedStack(kafka, postgres, files.warehouseDir());
+    EmbeddedStack stack = new EmbeddedStack(kafka, postgres, extra, files.warehouseDir());
     LOG.info("Embedded stack ready in {}: {}", files.dir(), stack.endpoints());
     return stack;
   }
@@ -73,19 +110,21 @@ public final class EmbeddedStack implements AutoCloseable {
     return postgres;
   }
 
-  /** Stops Kafka, then PostgreSQL; a failure of one does not keep the other running. */
+  /**
+   * Stops the object store and REST catalog, Kafka, then PostgreSQL; a failure of one does not keep
+   * the others running.
+   */
   @Override
   public void close() {
-    RuntimeException failure = closeAll(kafka, postgres, null);
+    RuntimeException failure = closeAll(null, services, kafka, postgres);
     if (failure != null) {
       throw failure;
     }
   }
 
-  private static RuntimeException closeAll(
-      EmbeddedKafka kafka, EmbeddedPostgresServer postgres, RuntimeException failure) {
+  private static RuntimeException closeAll(RuntimeException failure, AutoCloseable... servers) {
     RuntimeException result = failure;
-    for (AutoCloseable server : new AutoCloseable[] {kafka, postgres}) {
+    for (AutoCloseable server : servers) {
       if (server == null) {
         continue;
       }

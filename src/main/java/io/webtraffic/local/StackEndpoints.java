@@ -18,11 +18,28 @@ import java.util.regex.Pattern;
  * without extra flags.
  */
 public record StackEndpoints(
-    String bootstrapServers, String jdbcUrl, String jdbcUser, Path warehouse) {
+    String bootstrapServers,
+    String jdbcUrl,
+    String jdbcUser,
+    Path warehouse,
+    StackServices.Endpoints services) {
   public static final String KAFKA_BOOTSTRAP_SERVERS_ENV = "PIPELINE_KAFKA_BOOTSTRAP_SERVERS";
   public static final String POSTGRES_URL_ENV = "PIPELINE_POSTGRES_URL";
   public static final String POSTGRES_USER_ENV = "PIPELINE_POSTGRES_USER";
   public static final String ICEBERG_WAREHOUSE_ENV = "PIPELINE_ICEBERG_WAREHOUSE";
+  // The optional services, as the job's own settings (a job run with this environment uses them)
+  // and, for reading them back, as the stack knows them.
+  static final String LOCAL_WAREHOUSE_ENV = "PIPELINE_STACK_WAREHOUSE_DIR";
+  static final String S3_ENDPOINT_ENV = "PIPELINE_S3_ENDPOINT";
+  static final String S3_PATH_STYLE_ENV = "PIPELINE_S3_PATH_STYLE_ACCESS";
+  static final String S3_BUCKET_ENV = "PIPELINE_STACK_S3_BUCKET";
+  static final String CHECKPOINT_ENV = "PIPELINE_CHECKPOINT_LOCATION";
+  static final String CATALOG_TYPE_ENV = "PIPELINE_ICEBERG_CATALOG_TYPE";
+  static final String CATALOG_URI_ENV = "PIPELINE_ICEBERG_CATALOG_URI";
+  static final String IO_IMPL_ENV = "PIPELINE_ICEBERG_IO_IMPL";
+
+  /** FileIO over Hadoop's file systems: s3a:// with the settings of pipeline.s3, or file:. */
+  public static final String HADOOP_FILE_IO = "org.apache.iceberg.hadoop.HadoopFileIO";
 
   private static final String EXPORT = "export ";
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
@@ -32,11 +49,17 @@ public record StackEndpoints(
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     Objects.requireNonNull(jdbcUser, "jdbcUser");
     warehouse = Objects.requireNonNull(warehouse, "warehouse").toAbsolutePath().normalize();
+    Objects.requireNonNull(services, "services");
+  }
+
+  /** Kafka, PostgreSQL and a local warehouse only. */
+  public StackEndpoints(String bootstrapServers, String jdbcUrl, String jdbcUser, Path warehouse) {
+    this(bootstrapServers, jdbcUrl, jdbcUser, warehouse, StackServices.Endpoints.NONE);
   }
 
   /** The same stack reached through another Kafka listener (a SASL one, another broker). */
   public StackEndpoints withBootstrapServers(String servers) {
-    return new StackEndpoints(servers, jdbcUrl, jdbcUser, warehouse);
+    return new StackEndpoints(servers, jdbcUrl, jdbcUser, warehouse, services);
   }
 
   /**
@@ -81,11 +104,17 @@ public record StackEndpoints(
       }
       values.put(assignment.substring(0, eq), shellUnquote(assignment.substring(eq + 1)));
     }
+    boolean s3 = values.containsKey(S3_BUCKET_ENV);
+    boolean rest = "rest".equals(values.get(CATALOG_TYPE_ENV));
     return new StackEndpoints(
         required(values, KAFKA_BOOTSTRAP_SERVERS_ENV, file),
         required(values, POSTGRES_URL_ENV, file),
         required(values, POSTGRES_USER_ENV, file),
-        Path.of(required(values, ICEBERG_WAREHOUSE_ENV, file)));
+        Path.of(required(values, s3 ? LOCAL_WAREHOUSE_ENV : ICEBERG_WAREHOUSE_ENV, file)),
+        new StackServices.Endpoints(
+            s3 ? required(values, S3_ENDPOINT_ENV, file) : "",
+            s3 ? required(values, S3_BUCKET_ENV, file) : "",
+            rest ? required(values, CATALOG_URI_ENV, file) : ""));
   }
 
   /** The endpoints as the environment variables the pipeline reads, in file order. */
@@ -95,6 +124,20 @@ public record StackEndpoints(
     env.put(POSTGRES_URL_ENV, jdbcUrl);
     env.put(POSTGRES_USER_ENV, jdbcUser);
     env.put(ICEBERG_WAREHOUSE_ENV, warehouse.toString());
+    if (services.hasObjectStore()) {
+      // Checkpoint and warehouse on the object store, as conf/k8s.conf puts them on S3.
+      env.put(LOCAL_WAREHOUSE_ENV, warehouse.toString());
+      env.put(ICEBERG_WAREHOUSE_ENV, services.s3a("warehouse"));
+      env.put(CHECKPOINT_ENV, services.s3a("checkpoints/webtraffic"));
+      env.put(S3_ENDPOINT_ENV, services.s3Endpoint());
+      env.put(S3_PATH_STYLE_ENV, "true");
+      env.put(S3_BUCKET_ENV, services.bucket());
+    }
+    if (services.hasRestCatalog()) {
+      env.put(CATALOG_TYPE_ENV, "rest");
+      env.put(CATALOG_URI_ENV, services.restUri());
+      env.put(IO_IMPL_ENV, HADOOP_FILE_IO);
+    }
     return env;
   }
 

@@ -24,6 +24,7 @@ final class HadoopCheckpointStore implements CheckpointStore {
 
   HadoopCheckpointStore(PipelineConfig config) {
     SparkConf conf = new SparkConf(true);
+    config.s3().hadoopSettings().forEach((key, value) -> conf.set("spark.hadoop." + key, value));
     config.spark().extra().forEach(conf::set);
     this.hadoop = SparkHadoopUtil.get().newConfiguration(conf);
   }

@@ -14,7 +14,8 @@ class IcebergSettingsReaderTest {
   static String error(Map<String, String> flags) {
     CheckedConfig c = CheckedSections.withFlags(flags);
     return assertThrows(
-            InvalidConfigException.class, () -> IcebergSettingsReader.read(c, POSTGRES_URL))
+            InvalidConfigException.class,
+            () -> IcebergSettingsReader.read(c, POSTGRES_URL, new EnvironmentSecrets(Map.of())))
         .getMessage();
   }
 

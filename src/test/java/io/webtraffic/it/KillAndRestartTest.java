@@ -63,8 +63,13 @@ class KillAndRestartTest {
   Map<String, List<String>> expected;
 
   static Map<String, String> settings() {
+    return settings(TOPIC);
+  }
+
+  /** The settings of every run of these records: 150 per batch, so the batches are the same. */
+  static Map<String, String> settings(String topic) {
     Map<String, String> s = new LinkedHashMap<>();
-    s.put("kafka.topic", TOPIC);
+    s.put("kafka.topic", topic);
     s.put("kafka.max-offsets-per-trigger", "150");
     s.put("event-time.watermark-delay", "1 minute");
     s.put("windows.sliding-slide", "5 minutes");

@@ -79,4 +79,12 @@ class StackCliTest {
         PipelineCli.execute(
             "stack", "start", "--data-dir", dataDir.toString(), "--kafka-port", "70000"));
   }
+
+  @Test
+  void rejectsAnUnknownService() {
+    assertEquals(
+        2,
+        PipelineCli.execute(
+            "stack", "start", "--data-dir", dataDir.toString(), "--with", "s3,ftp"));
+  }
 }
