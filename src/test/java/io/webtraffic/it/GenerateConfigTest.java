@@ -35,16 +35,20 @@ class GenerateConfigTest {
     return file;
   }
 
+  /** An admin client of the shared stack's broker, as the job's configuration builds it. */
+  static KafkaAdmin admin() {
+    return KafkaAdmin.connect(
+        ConfigLoader.load(
+                Optional.empty(),
+                Map.of(),
+                Map.of("kafka.bootstrap-servers", SharedStack.endpoints().bootstrapServers()),
+                Path.of("."))
+            .kafka());
+  }
+
   /** Records on the topic: the sum of its partitions' end offsets. */
   static long records(String topic) {
-    try (KafkaAdmin kafka =
-        KafkaAdmin.connect(
-            ConfigLoader.load(
-                    Optional.empty(),
-                    Map.of(),
-                    Map.of("kafka.bootstrap-servers", SharedStack.endpoints().bootstrapServers()),
-                    Path.of("."))
-                .kafka())) {
+    try (KafkaAdmin kafka = admin()) {
       return kafka.latest(kafka.partitions(topic)).total();
     }
   }
@@ -109,14 +113,7 @@ class GenerateConfigTest {
 
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("\nCreated topic gen_created with 3 partitions\n"), r.out());
-    try (KafkaAdmin kafka =
-        KafkaAdmin.connect(
-            ConfigLoader.load(
-                    Optional.empty(),
-                    Map.of(),
-                    Map.of("kafka.bootstrap-servers", SharedStack.endpoints().bootstrapServers()),
-                    Path.of("."))
-                .kafka())) {
+    try (KafkaAdmin kafka = admin()) {
       assertEquals(3, kafka.partitions("gen_created").size());
     }
     assertEquals(12, records("gen_created"));

@@ -20,8 +20,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -82,15 +80,7 @@ class KillAndRestartTest {
   @BeforeAll
   void runTheReferenceThatNeverFails() throws Exception {
     SharedStack.kafka().createTopic(TOPIC, 2);
-    List<TestPipeline.Message> messages =
-        PipelineEndToEndTest.generate(
-                11,
-                RECORDS,
-                Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2)),
-                0.03)
-            .stream()
-            .map(r -> new TestPipeline.Message(r.key(), r.value(), r.timestampMs()))
-            .toList();
+    List<TestPipeline.Message> messages = PipelineEndToEndTest.messagesOfTheLastHours(11, RECORDS);
     TestPipeline reference = pipeline("reference");
     reference.send(messages);
     reference.runToCompletion();

@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -104,15 +103,7 @@ class ObjectStoreRestCatalogTest {
     SparkSessions.catalogSettings(cloud().config()).forEach(TestSpark.session().conf()::set);
 
     SharedStack.kafka().createTopic(TOPIC, 2);
-    List<TestPipeline.Message> messages =
-        PipelineEndToEndTest.generate(
-                23,
-                RECORDS,
-                Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2)),
-                0.03)
-            .stream()
-            .map(r -> new TestPipeline.Message(r.key(), r.value(), r.timestampMs()))
-            .toList();
+    List<TestPipeline.Message> messages = PipelineEndToEndTest.messagesOfTheLastHours(23, RECORDS);
     TestPipeline reference =
         new TestPipeline("cloud_reference", stack, workDir, KillAndRestartTest.settings(TOPIC));
     reference.send(messages);

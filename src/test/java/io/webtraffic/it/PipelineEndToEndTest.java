@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -84,6 +85,21 @@ class PipelineEndToEndTest {
       SharedStack.kafka().createTopic(pipeline.topic(), 2);
     }
     return pipeline;
+  }
+
+  /**
+   * {@code count} generated records (3 % late) from two hours before the current hour, as the
+   * messages a test topic is loaded with.
+   */
+  static List<TestPipeline.Message> messagesOfTheLastHours(long seed, long count) {
+    return generate(
+            seed,
+            count,
+            Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2)),
+            0.03)
+        .stream()
+        .map(r -> new TestPipeline.Message(r.key(), r.value(), r.timestampMs()))
+        .toList();
   }
 
   static List<GeneratedRecord> generate(long seed, long count, Instant start, double lateFraction) {
