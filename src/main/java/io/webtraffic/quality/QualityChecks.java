@@ -110,27 +110,18 @@ public final class QualityChecks {
     Limit limit = settings.eventTimeSkew();
     String threshold = "<= " + CheckResult.round(limit.max()) + " s";
     OptionalDouble p99 = profile.skewP99Seconds();
-    if (p99.isPresent() && usable < MIN_SKEW_RECORDS) {
-      return new CheckResult(
-          EVENT_TIME_SKEW,
-          p99,
-          threshold,
-          limit.action(),
-          true,
-          "p99 not judged: "
-              + usable
-              + " records that are not dead letters, "
-              + MIN_SKEW_RECORDS
-              + " needed (the p99 of fewer is their maximum)");
-    }
-    if (p99.isEmpty()) {
-      return new CheckResult(
-          EVENT_TIME_SKEW,
-          p99,
-          threshold,
-          limit.action(),
-          true,
-          "no records with a usable event_time");
+    String unjudged =
+        p99.isEmpty()
+            ? "no records with a usable event_time"
+            : usable < MIN_SKEW_RECORDS
+                ? "p99 not judged: "
+                    + usable
+                    + " records that are not dead letters, "
+                    + MIN_SKEW_RECORDS
+                    + " needed (the p99 of fewer is their maximum)"
+                : null;
+    if (unjudged != null) {
+      return new CheckResult(EVENT_TIME_SKEW, p99, threshold, limit.action(), true, unjudged);
     }
     return new CheckResult(
         EVENT_TIME_SKEW,
