@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.unix_millis;
 
 import io.webtraffic.batch.BatchCounts;
 import io.webtraffic.config.PipelineConfig.IcebergSettings;
+import io.webtraffic.transform.BatchConstant;
 import io.webtraffic.transform.Outcomes;
 import io.webtraffic.window.WindowTotals;
 import java.sql.Timestamp;
@@ -188,13 +189,14 @@ public final class IcebergSink {
     return classified
         .where(col(Outcomes.OUTCOME).equalTo(outcome))
         .select(Stream.concat(fields, promoted).toArray(Column[]::new))
-        .withColumn("batch_id", lit(batchId));
+        .withColumn("batch_id", BatchConstant.ofLong(batchId));
   }
 
   private Dataset<Row> lateEvents(Dataset<Row> classified, long batchId, long thresholdMs) {
     return events(classified, Outcomes.LATE, batchId)
-        .withColumn("watermark", timestamp_millis(lit(thresholdMs)))
-        .withColumn("lateness_ms", lit(thresholdMs).minus(unix_millis(col("event_time"))));
+        .withColumn("watermark", BatchConstant.timestampMillis(thresholdMs))
+        .withColumn(
+            "lateness_ms", BatchConstant.ofLong(thresholdMs).minus(unix_millis(col("event_time"))));
   }
 
   private static Dataset<Row> deadLetters(Dataset<Row> classified, long batchId) {
@@ -208,7 +210,7 @@ public final class IcebergSink {
             col("kafka_offset"),
             col("kafka_timestamp"),
             col("reason"),
-            lit(batchId).as("batch_id"));
+            BatchConstant.ofLong(batchId).as("batch_id"));
   }
 
   private long appendIfAny(

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -55,19 +54,26 @@ public final class Outcomes {
    */
   public static Dataset<Row> apply(
       Dataset<Row> batch, long lateThresholdMs, List<String> requiredFields) {
+    // The outcome first, in a projection of its own: the threshold is a per-batch value that Spark
+    // evaluates where it is written, so each row compares with it once.
+    Column threshold = BatchConstant.timestampMillis(lateThresholdMs);
     Column kind = col(KIND);
-    Column late = col("event_time").leq(timestamp_millis(lit(lateThresholdMs)));
     Column outcome =
         when(kind.isNotNull(), kind)
             .when(col("dead_reason").isNotNull(), lit(DEAD))
             .when(col("filter_reason").isNotNull(), lit(FILTERED))
-            .when(late, lit(LATE))
+            .when(col("event_time").leq(threshold), lit(LATE))
             .otherwise(lit(CANDIDATE));
-    Column isEvent = kind.equalTo(lit(EVENT));
-    Column isCandidate = kind.isNull().and(outcome.equalTo(lit(CANDIDATE)));
+    Column keptButLate =
+        coalesce(
+            kind.equalTo(lit(EVENT)).and(col(EVENT + ".event_time").leq(threshold)), lit(false));
+    Dataset<Row> withOutcome =
+        batch.select(col("*"), outcome.as(OUTCOME), keptButLate.as("kept_but_late"));
 
+    Column isEvent = col(OUTCOME).equalTo(lit(EVENT));
+    Column isCandidate = col(OUTCOME).equalTo(lit(CANDIDATE));
     List<Column> columns = new ArrayList<>();
-    columns.add(outcome.as(OUTCOME));
+    columns.add(col(OUTCOME));
     columns.add(coalesce(col("dead_reason"), col("filter_reason")).as("reason"));
     for (String c : batch.columns()) {
       if (OPERATOR_COLUMNS.contains(c) || c.equals("dead_reason") || c.equals("filter_reason")) {
@@ -79,13 +85,9 @@ public final class Outcomes {
       }
       columns.add(value.as(c));
     }
-    columns.add(
-        coalesce(
-                isEvent.and(col(EVENT + ".event_time").leq(timestamp_millis(lit(lateThresholdMs)))),
-                lit(false))
-            .as("kept_but_late"));
+    columns.add(col("kept_but_late"));
     columns.add(col(SESSION));
     columns.add(col(COUNT));
-    return batch.select(columns.toArray(Column[]::new));
+    return withOutcome.select(columns.toArray(Column[]::new));
   }
 }
