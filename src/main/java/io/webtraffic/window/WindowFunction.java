@@ -102,7 +102,9 @@ final class WindowFunction
     private Iterator<Row> finish() {
       long watermarkMs = state.getCurrentWatermarkMs();
       List<Row> out = new ArrayList<>();
-      for (Sessions.Change c : sessions.update(current.getSessions(), events, watermarkMs)) {
+      Sessions.Update update = sessions.begin(current.getSessions());
+      events.stream().sorted(WindowEvent.ORDER).forEach(update::add);
+      for (Sessions.Change c : update.finish(watermarkMs)) {
         out.add(output.session(c.session(), sessions.endMs(c.session()), c.status()));
       }
       save(state, current, sessions.timeoutAt(current.getSessions()));
