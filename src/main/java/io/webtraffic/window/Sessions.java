@@ -47,17 +47,37 @@ public final class Sessions implements Serializable {
   }
 
   /**
-   * Applies one batch's events of one (ip, host) to its open sessions (changed in place), then
-   * closes the sessions the watermark has passed.
-   *
-   * @return every session this call changed, once each, with what its sink row must become
+   * Starts applying one batch's events of one (ip, host) to its open sessions, which the update
+   * changes in place. The events come one at a time, so the caller need not hold the batch.
    */
-  public List<Change> update(List<SessionState> open, List<WindowEvent> events, long watermarkMs) {
-    Set<String> existing = new HashSet<>();
-    open.forEach(s -> existing.add(s.getId()));
-    Map<String, SessionState> touched = new LinkedHashMap<>();
-    List<SessionState> mergedAway = new ArrayList<>();
-    for (WindowEvent e : events.stream().sorted(WindowEvent.ORDER).toList()) {
+  public Update begin(List<SessionState> open) {
+    return new Update(open);
+  }
+
+  /**
+   * One batch's update of one (ip, host)'s open sessions: {@link #add} each event in {@link
+   * WindowEvent#ORDER} (the order is what makes a replayed batch give the same ids), then {@link
+   * #finish}.
+   */
+  public final class Update {
+    private final List<SessionState> open;
+    private final Set<String> existing = new HashSet<>();
+    private final Map<String, SessionState> touched = new LinkedHashMap<>();
+    private final List<SessionState> mergedAway = new ArrayList<>();
+    private long lastMs = Long.MIN_VALUE;
+
+    private Update(List<SessionState> open) {
+      this.open = open;
+      open.forEach(s -> existing.add(s.getId()));
+    }
+
+    /** Applies the next event; events must come in time order. */
+    public void add(WindowEvent e) {
+      if (e.timeMs() < lastMs) {
+        throw new IllegalArgumentException(
+            "Session events must come in time order: " + e.timeMs() + " after " + lastMs);
+      }
+      lastMs = e.timeMs();
       List<SessionState> overlapping =
           open.stream().filter(s -> touches(e, s)).sorted(BY_START).toList();
       SessionState target;
@@ -66,7 +86,7 @@ public final class Sessions implements Serializable {
         open.add(target);
       } else {
         target = overlapping.get(0);
-        add(target, e);
+        extend(target, e);
         for (SessionState other : overlapping.subList(1, overlapping.size())) {
           absorb(target, other);
           open.remove(other);
@@ -78,15 +98,23 @@ public final class Sessions implements Serializable {
       }
       touched.put(target.getId(), target);
     }
-    List<Change> changes = new ArrayList<>(close(open, watermarkMs));
-    for (SessionState s : touched.values()) {
-      if (open.contains(s)) {
-        changes.add(new Change(s, Status.OPEN));
+
+    /**
+     * Closes the sessions the watermark has passed.
+     *
+     * @return every session this update changed, once each, with what its sink row must become
+     */
+    public List<Change> finish(long watermarkMs) {
+      List<Change> changes = new ArrayList<>(close(open, watermarkMs));
+      for (SessionState s : touched.values()) {
+        if (open.contains(s)) {
+          changes.add(new Change(s, Status.OPEN));
+        }
       }
+      mergedAway.forEach(s -> changes.add(new Change(s, Status.MERGED)));
+      open.sort(BY_START);
+      return changes;
     }
-    mergedAway.forEach(s -> changes.add(new Change(s, Status.MERGED)));
-    open.sort(BY_START);
-    return changes;
   }
 
   /** The end of a session's window: its last event plus the gap. */
@@ -151,7 +179,7 @@ public final class Sessions implements Serializable {
     return s;
   }
 
-  private static void add(SessionState s, WindowEvent e) {
+  private static void extend(SessionState s, WindowEvent e) {
     if (e.timeMs() < s.getStartMs()) {
       s.setStartMs(e.timeMs());
       userAgent(s, e.uaFamily(), e.deviceFamily(), e.osFamily());

@@ -12,10 +12,11 @@ import org.apache.spark.sql.streaming.GroupState;
 
 /**
  * The window operator's per-group function. A session group ({@code s…}) passes every event on as
- * it reads it and then reports the sessions that changed; a count group ({@code c…}) sorts only
- * each event's time and key ({@link CountEventSort}, spilling to disk) and applies them in that
- * order, so a replayed batch changes the state exactly as the first attempt did, whatever order the
- * shuffle delivered.
+ * it reads it, sorts the events ({@link EventSort}, spilling to disk) and then applies them in that
+ * order and reports the sessions that changed; a count group ({@code c…}) sorts only each event's
+ * time and key ({@link CountEventSort}) and applies them in that order. So a replayed batch changes
+ * the state exactly as the first attempt did, whatever order the shuffle delivered, and one key
+ * with most of a batch needs no heap in proportion to its events.
  */
 final class WindowFunction
     implements FlatMapGroupsWithStateFunction<String, Row, WindowState, Row> {
@@ -26,10 +27,20 @@ final class WindowFunction
   private final CountWindows counts;
   private final WindowOutput output;
 
+  /** Spill after so many events of a group; null: Spark's {@link EventSort#SPILL_THRESHOLD}. */
+  private final Integer spillThreshold;
+
   WindowFunction(Sessions sessions, CountWindows counts, WindowOutput output) {
+    this(sessions, counts, output, null);
+  }
+
+  /** With a spill threshold of its own: Spark's is fixed when the session starts (for tests). */
+  WindowFunction(
+      Sessions sessions, CountWindows counts, WindowOutput output, Integer spillThreshold) {
     this.sessions = sessions;
     this.counts = counts;
     this.output = output;
+    this.spillThreshold = spillThreshold;
   }
 
   @Override
@@ -44,7 +55,7 @@ final class WindowFunction
     long watermarkMs = state.getCurrentWatermarkMs();
     List<CountWindows.Window> finished = new ArrayList<>();
     CountState[] open = {counts.flush(w.getCount(), watermarkMs, finished)};
-    try (CountEventSort events = CountEventSort.forTask()) {
+    try (CountEventSort events = new CountEventSort(sort())) {
       String key = null;
       while (rows.hasNext()) {
         Row r = rows.next();
@@ -61,12 +72,16 @@ final class WindowFunction
     return finished.stream().map(output::count).toList();
   }
 
+  private EventSort sort() {
+    return spillThreshold == null ? EventSort.forTask() : EventSort.forTask(spillThreshold);
+  }
+
   /** Passes the group's events on one by one, then appends the sessions they changed. */
   private final class SessionGroup implements Iterator<Row> {
     private final Iterator<Row> rows;
     private final GroupState<WindowState> state;
     private final WindowState current;
-    private final List<WindowEvent> events = new ArrayList<>();
+    private final EventSort events = sort();
     private Iterator<Row> changes;
 
     SessionGroup(Iterator<Row> rows, GroupState<WindowState> state, WindowState current) {
@@ -100,9 +115,14 @@ final class WindowFunction
     }
 
     private Iterator<Row> finish() {
-      long watermarkMs = state.getCurrentWatermarkMs();
+      Sessions.Update update = sessions.begin(current.getSessions());
+      try {
+        events.forEachInOrder(update::add);
+      } finally {
+        events.close();
+      }
       List<Row> out = new ArrayList<>();
-      for (Sessions.Change c : sessions.update(current.getSessions(), events, watermarkMs)) {
+      for (Sessions.Change c : update.finish(state.getCurrentWatermarkMs())) {
         out.add(output.session(c.session(), sessions.endMs(c.session()), c.status()));
       }
       save(state, current, sessions.timeoutAt(current.getSessions()));

@@ -1,6 +1,7 @@
 package io.webtraffic.window;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.webtraffic.window.Sessions.Status;
@@ -120,6 +121,13 @@ class SessionsTest {
     return copy;
   }
 
+  /** Applies one batch as the window function does: its events in {@link WindowEvent#ORDER}. */
+  List<Sessions.Change> update(List<SessionState> open, List<WindowEvent> events, long watermark) {
+    Sessions.Update update = sessions.begin(open);
+    events.stream().sorted(WindowEvent.ORDER).forEach(update::add);
+    return update.finish(watermark);
+  }
+
   /** A watermark well before every event of these tests, so nothing closes. */
   static final long EARLY = at("09:00:00");
 
@@ -142,7 +150,7 @@ class SessionsTest {
             event("k4", "10:05:59", "/c"),
             event("k5", "10:06:10", "/b"));
 
-    List<Sessions.Change> changes = sessions.update(open, events, EARLY);
+    List<Sessions.Change> changes = update(open, events, EARLY);
 
     View expected = view("k1", "10:00:00", "10:06:10", 5, List.of("/a", "/b", "/c"));
     assertEquals(List.of(new Seen(Status.OPEN, expected)), seen(changes));
@@ -162,7 +170,7 @@ class SessionsTest {
             event("k3", "10:06:00", "/c"),
             event("k4", "10:07:00", "/c"));
 
-    List<Sessions.Change> changes = sessions.update(open, events, EARLY);
+    List<Sessions.Change> changes = update(open, events, EARLY);
 
     View one = view("k1", "10:00:00", "10:07:00", 4, List.of("/a", "/b", "/c"));
     assertEquals(List.of(new Seen(Status.OPEN, one)), seen(changes));
@@ -181,7 +189,7 @@ class SessionsTest {
             event("k3", "10:06:00.001", "/c"),
             event("k4", "10:07:00", "/c"));
 
-    List<Sessions.Change> changes = sessions.update(open, events, EARLY);
+    List<Sessions.Change> changes = update(open, events, EARLY);
 
     View first = view("k1", "10:00:00", "10:01:00", 2, List.of("/a", "/b"));
     View second = view("k3", "10:06:00.001", "10:07:00", 2, List.of("/c"));
@@ -193,11 +201,11 @@ class SessionsTest {
   @Test
   void anEventExactlyOneGapAfterAnOpenSessionJoinsItInALaterBatch() {
     List<SessionState> open = new ArrayList<>();
-    sessions.update(open, List.of(event("k1", "10:00:00", "/a")), EARLY);
+    update(open, List.of(event("k1", "10:00:00", "/a")), EARLY);
 
     // The session ends at 10:05; the watermark (10:04:59.999) is below it, so 10:05 is accepted.
     List<Sessions.Change> changes =
-        sessions.update(open, List.of(event("k2", "10:05:00", "/b")), at("10:04:59.999"));
+        update(open, List.of(event("k2", "10:05:00", "/b")), at("10:04:59.999"));
 
     View joined = view("k1", "10:00:00", "10:05:00", 2, List.of("/a", "/b"));
     assertEquals(List.of(new Seen(Status.OPEN, joined)), seen(changes));
@@ -207,11 +215,11 @@ class SessionsTest {
   @Test
   void anEventExactlyOneGapBeforeTheStartExtendsTheSessionBackwards() {
     List<SessionState> open = new ArrayList<>();
-    sessions.update(open, List.of(event("k2", "10:10:00", "/b")), EARLY);
+    update(open, List.of(event("k2", "10:10:00", "/b")), EARLY);
 
     // [10:05, 10:10] touches [10:10, 10:15].
     List<Sessions.Change> changes =
-        sessions.update(open, List.of(event("k1", "10:05:00", "/a")), at("10:04:00"));
+        update(open, List.of(event("k1", "10:05:00", "/a")), at("10:04:00"));
 
     View extended = view("k2", "10:05:00", "10:10:00", 2, List.of("/a", "/b"));
     assertEquals(List.of(new Seen(Status.OPEN, extended)), seen(changes));
@@ -221,13 +229,12 @@ class SessionsTest {
   @Test
   void anEventTouchingTwoOpenSessionsMergesThem() {
     List<SessionState> open = new ArrayList<>();
-    sessions.update(
-        open, List.of(event("k1", "10:00:00", "/a"), event("k3", "10:10:00", "/c")), EARLY);
+    update(open, List.of(event("k1", "10:00:00", "/a"), event("k3", "10:10:00", "/c")), EARLY);
     View later = view("k3", "10:10:00", "10:10:00", 1, List.of("/c"));
 
     // 10:05 is exactly one gap after 10:00 and exactly one gap before 10:10.
     List<Sessions.Change> changes =
-        sessions.update(open, List.of(event("k2", "10:05:00", "/b")), at("10:01:00"));
+        update(open, List.of(event("k2", "10:05:00", "/b")), at("10:01:00"));
 
     View merged = view("k1", "10:00:00", "10:10:00", 3, List.of("/a", "/b", "/c"));
     assertEquals(
@@ -241,7 +248,7 @@ class SessionsTest {
     // the earliest events it accepts are a millisecond later, or a fraction of one (Spark keeps
     // microseconds: 10:05:00.000400 rounds down to 10:05:00.000 here but is above the watermark).
     List<SessionState> open = new ArrayList<>();
-    sessions.update(open, List.of(event("k1", "10:00:00", "/a")), EARLY);
+    update(open, List.of(event("k1", "10:00:00", "/a")), EARLY);
     View session = view("k1", "10:00:00", "10:00:00", 1, List.of("/a"));
     long end = at("10:05:00");
     WindowEvent msLater = event("k2", "10:05:00.001", "/b");
@@ -251,15 +258,14 @@ class SessionsTest {
     // Had the session stayed open, neither would join it: each starts a session of its own.
     for (WindowEvent e : List.of(msLater, subMsLater)) {
       List<SessionState> stillOpen = copy(open);
-      sessions.update(stillOpen, List.of(e), EARLY);
+      update(stillOpen, List.of(e), EARLY);
       assertEquals(2, stillOpen.size(), e.toString());
       assertEquals(session, View.of(stillOpen.get(0)), e.toString());
     }
 
     // A millisecond earlier the event at exactly 10:05 is accepted and would join: still open.
-    assertEquals(List.of(), sessions.update(open, List.of(), end - 1));
-    assertEquals(
-        List.of(new Seen(Status.CLOSED, session)), seen(sessions.update(open, List.of(), end)));
+    assertEquals(List.of(), update(open, List.of(), end - 1));
+    assertEquals(List.of(new Seen(Status.CLOSED, session)), seen(update(open, List.of(), end)));
   }
 
   @Test
@@ -287,7 +293,7 @@ class SessionsTest {
     }
     for (List<WindowEvent> events : orders) {
       List<SessionState> open = new ArrayList<>();
-      List<Sessions.Change> changes = sessions.update(open, events, EARLY);
+      List<Sessions.Change> changes = update(open, events, EARLY);
       assertEquals(List.of(first, second), views(open), "order " + events);
       assertEquals(
           List.of(new Seen(Status.OPEN, first), new Seen(Status.OPEN, second)),
@@ -299,13 +305,12 @@ class SessionsTest {
   @Test
   void aLateEventBeforeTheStartExtendsTheSessionBackwardsAndGivesItsUserAgent() {
     List<SessionState> open = new ArrayList<>();
-    sessions.update(
-        open, List.of(event("k1", "10:10:00", "/b"), event("k2", "10:11:00", "/c")), EARLY);
+    update(open, List.of(event("k1", "10:10:00", "/b"), event("k2", "10:11:00", "/c")), EARLY);
     String id = open.get(0).getId();
 
     // Later than the watermark (10:05), so still accepted, but 4 minutes before the start.
     List<Sessions.Change> changes =
-        sessions.update(
+        update(
             open,
             List.of(
                 event("k3", "10:14:00", "/d", "Safari", "Mac", "Mac OS X"),
@@ -330,7 +335,7 @@ class SessionsTest {
   @Test
   void anEventBridgingTwoOpenSessionsMergesThemIntoTheEarlierOne() {
     List<SessionState> open = new ArrayList<>();
-    sessions.update(
+    update(
         open,
         List.of(
             event("k1", "10:00:00", "/a"),
@@ -344,7 +349,7 @@ class SessionsTest {
 
     // 10:06 is within 5 minutes after 10:02 and within 5 minutes before 10:10.
     List<Sessions.Change> changes =
-        sessions.update(
+        update(
             open,
             List.of(event("k6", "10:12:00", "/e"), event("k5", "10:06:00", "/d")),
             at("10:01:00"));
@@ -362,12 +367,12 @@ class SessionsTest {
   @Test
   void aSessionStartedInTheBatchCanAbsorbAnOpenSessionThatStartsLater() {
     List<SessionState> open = new ArrayList<>();
-    sessions.update(open, List.of(event("k9", "10:10:00", "/z")), EARLY);
+    update(open, List.of(event("k9", "10:10:00", "/z")), EARLY);
     View existing = view("k9", "10:10:00", "10:10:00", 1, List.of("/z"));
 
     // 10:00 and 10:04 start a new, earlier session; 10:06 reaches both it and 10:10.
     List<Sessions.Change> changes =
-        sessions.update(
+        update(
             open,
             List.of(
                 event("k3", "10:06:00", "/c"),
@@ -384,16 +389,15 @@ class SessionsTest {
   @Test
   void aSessionClosesExactlyWhenTheWatermarkReachesItsLastEventPlusTheGap() {
     List<SessionState> open = new ArrayList<>();
-    sessions.update(
-        open, List.of(event("k1", "10:08:00", "/a"), event("k2", "10:10:00", "/b")), EARLY);
+    update(open, List.of(event("k1", "10:08:00", "/a"), event("k2", "10:10:00", "/b")), EARLY);
     View session = view("k1", "10:08:00", "10:10:00", 2, List.of("/a", "/b"));
     long closesAt = at("10:15:00");
 
     assertEquals(OptionalLong.of(closesAt - 1), sessions.timeoutAt(open));
-    assertEquals(List.of(), sessions.update(open, List.of(), closesAt - 1), "one ms early");
+    assertEquals(List.of(), update(open, List.of(), closesAt - 1), "one ms early");
     assertEquals(List.of(session), views(open));
 
-    List<Sessions.Change> changes = sessions.update(open, List.of(), closesAt);
+    List<Sessions.Change> changes = update(open, List.of(), closesAt);
     assertEquals(List.of(new Seen(Status.CLOSED, session)), seen(changes));
     assertEquals(List.of(), open);
     assertEquals(OptionalLong.empty(), sessions.timeoutAt(open));
@@ -402,8 +406,7 @@ class SessionsTest {
   @Test
   void closeRemovesOnlyTheSessionsTheWatermarkHasPassed() {
     List<SessionState> open = new ArrayList<>();
-    sessions.update(
-        open, List.of(event("k1", "10:10:00", "/a"), event("k2", "10:30:00", "/b")), EARLY);
+    update(open, List.of(event("k1", "10:10:00", "/a"), event("k2", "10:30:00", "/b")), EARLY);
 
     List<Sessions.Change> closed = sessions.close(open, at("10:15:00"));
 
@@ -419,7 +422,7 @@ class SessionsTest {
     assertEquals(OptionalLong.empty(), sessions.timeoutAt(open), "none open");
 
     // Given out of order: the session ending last comes first.
-    sessions.update(
+    update(
         open,
         List.of(
             event("k3", "10:40:00", "/c"),
@@ -434,11 +437,11 @@ class SessionsTest {
   @Test
   void aSessionTouchedAndClosedInOneBatchIsReportedOnlyAsClosed() {
     List<SessionState> open = new ArrayList<>();
-    sessions.update(open, List.of(event("k1", "10:10:00", "/a")), EARLY);
+    update(open, List.of(event("k1", "10:10:00", "/a")), EARLY);
 
     // The late event moves the end to 10:16, and the watermark is already at 10:17.
     List<Sessions.Change> changes =
-        sessions.update(open, List.of(event("k2", "10:11:00", "/b")), at("10:17:00"));
+        update(open, List.of(event("k2", "10:11:00", "/b")), at("10:17:00"));
 
     assertEquals(
         List.of(
@@ -450,7 +453,7 @@ class SessionsTest {
   @Test
   void aReplayedBatchGivesTheSameIdsAndValues() {
     List<SessionState> prior = new ArrayList<>();
-    sessions.update(
+    update(
         prior,
         List.of(
             event("k1", "10:00:00", "/a"),
@@ -467,8 +470,8 @@ class SessionsTest {
 
     List<SessionState> first = copy(prior);
     List<SessionState> second = copy(prior);
-    List<Seen> firstChanges = seen(sessions.update(first, batch, at("10:05:00")));
-    List<Seen> secondChanges = seen(sessions.update(second, replay, at("10:05:00")));
+    List<Seen> firstChanges = seen(update(first, batch, at("10:05:00")));
+    List<Seen> secondChanges = seen(update(second, replay, at("10:05:00")));
 
     View merged = view("k1", "10:00:00", "10:10:00", 4, List.of("/a", "/b", "/c", "/d"));
     View fresh = view("k6", "10:29:00", "10:30:00", 2, List.of("/e"));
@@ -483,5 +486,15 @@ class SessionsTest {
     assertEquals(List.of(merged, fresh), views(first));
     assertEquals(List.of(merged, fresh), views(second));
     assertTrue(first.get(0) != second.get(0), "the two runs shared no state");
+  }
+
+  @Test
+  void anUpdateRefusesAnEventEarlierThanTheOneBefore() {
+    Sessions.Update update = sessions.begin(new ArrayList<>());
+    update.add(event("k2", "10:01:00", "/b"));
+    update.add(event("k1", "10:01:00", "/a")); // the same time: the key order is the caller's
+
+    assertThrows(
+        IllegalArgumentException.class, () -> update.add(event("k0", "10:00:59.999", "/a")));
   }
 }
