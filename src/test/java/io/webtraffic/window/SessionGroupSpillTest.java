@@ -18,12 +18,10 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.TreeSet;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
-import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.TestGroupState;
 import org.junit.jupiter.api.Test;
 
@@ -153,13 +151,7 @@ class SessionGroupSpillTest {
                           new CountWindows(100, Duration.ofMinutes(5)),
                           StatefulWindowsTest.OUTPUT,
                           HELD);
-                  TestGroupState<WindowState> state =
-                      TestGroupState.create(
-                          Optional.empty(),
-                          GroupStateTimeout.EventTimeTimeout(),
-                          0L,
-                          Optional.of((Object) watermarkMs),
-                          false);
+                  TestGroupState<WindowState> state = StatefulWindowsTest.emptyStateAt(watermarkMs);
                   List<Row> rows = input.stream().map(SessionGroupSpillTest::row).toList();
                   int inOrder = 0;
                   List<SessionRow> sessions = new ArrayList<>();

@@ -68,15 +68,19 @@ class StatefulWindowsTest {
         new Object[] {"s\u001f203.0.113.7\u001fh", time.getTime(), key, null, event}, INPUT);
   }
 
+  /** A group with no state yet, under an event-time timeout, at this watermark. */
+  static TestGroupState<WindowState> emptyStateAt(long watermarkMs) {
+    return TestGroupState.create(
+        Optional.empty(),
+        GroupStateTimeout.EventTimeTimeout(),
+        0L,
+        Optional.of((Object) watermarkMs),
+        false);
+  }
+
   /** The session rows the function emits for these events (in order) at this watermark. */
   List<Row> sessionRows(long watermarkMs, Row... events) {
-    TestGroupState<WindowState> state =
-        TestGroupState.create(
-            Optional.empty(),
-            GroupStateTimeout.EventTimeTimeout(),
-            0L,
-            Optional.of((Object) watermarkMs),
-            false);
+    TestGroupState<WindowState> state = emptyStateAt(watermarkMs);
     List<Row> rows = new ArrayList<>();
     Iterator<Row> out =
         function.call("s\u001f203.0.113.7\u001fh", Arrays.asList(events).iterator(), state);
