@@ -69,19 +69,11 @@ class SessionGroupSpillTest {
       String status)
       implements Serializable {}
 
-  public record Open(
-      String id,
-      long startMs,
-      long lastMs,
-      long events,
-      List<String> urls,
-      String ua,
-      String device,
-      String os)
-      implements Serializable {}
-
   public record Result(
-      long diskBytesSpilled, int passedOnInOrder, List<SessionRow> rows, List<Open> state)
+      long diskBytesSpilled,
+      int passedOnInOrder,
+      List<SessionRow> rows,
+      List<SessionsTest.View> state)
       implements Serializable {}
 
   /**
@@ -166,20 +158,8 @@ class SessionGroupSpillTest {
                       sessions.add(sessionRow(r.getStruct(2)));
                     }
                   }
-                  List<Open> open =
-                      state.get().getSessions().stream()
-                          .map(
-                              s ->
-                                  new Open(
-                                      s.getId(),
-                                      s.getStartMs(),
-                                      s.getLastMs(),
-                                      s.getEvents(),
-                                      List.copyOf(s.getUrls()),
-                                      s.getUaFamily(),
-                                      s.getDeviceFamily(),
-                                      s.getOsFamily()))
-                          .toList();
+                  List<SessionsTest.View> open =
+                      state.get().getSessions().stream().map(SessionsTest.View::of).toList();
                   long spilled = TaskContext.get().taskMetrics().diskBytesSpilled();
                   return List.of(new Result(spilled, inOrder, sessions, open)).iterator();
                 },
@@ -216,7 +196,7 @@ class SessionGroupSpillTest {
         "some sessions start with an event without os_family, some with one");
 
     List<SessionRow> expectedRows = new ArrayList<>();
-    List<Open> expectedState = new ArrayList<>();
+    List<SessionsTest.View> expectedState = new ArrayList<>();
     for (List<Event> s : byHand) {
       Event first = s.get(0);
       Instant last = s.get(s.size() - 1).time();
@@ -237,8 +217,10 @@ class SessionGroupSpillTest {
               first.os(),
               "open"));
       expectedState.add(
-          new Open(
+          new SessionsTest.View(
               id,
+              IP,
+              HOST,
               start.toEpochMilli(),
               last.toEpochMilli(),
               s.size(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.webtraffic.window.Sessions.Status;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,8 @@ class SessionsTest {
       List<String> urls,
       String ua,
       String device,
-      String os) {
+      String os)
+      implements Serializable {
     static View of(SessionState s) {
       return new View(
           s.getId(),
