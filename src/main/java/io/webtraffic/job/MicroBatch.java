@@ -16,7 +16,6 @@ import io.webtraffic.transform.Outcomes;
 import io.webtraffic.window.HitBuckets;
 import io.webtraffic.window.WindowTotals;
 import java.util.Iterator;
-import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -96,13 +95,11 @@ final class MicroBatch implements VoidFunction2<Dataset<Row>, Long> {
                 col(Outcomes.OUTCOME).isin(Outcomes.EVENT, Outcomes.LATE))
             .persist(KEPT_COPY);
     try {
-      // 2. Summary: accounting, window increments and quality profile in one job; then the few
-      //    session and count-window rows.
+      // 2. Summary: accounting, window increments, session and count-window rows and quality
+      //    profile, in one job.
       BatchSummary summary = BatchSummary.of(outcomes, quality.requiredFields(), hitBuckets);
       WindowRows windows =
-          summary.windowRows() == 0
-              ? WindowRows.of(List.of(), List.of(), dimensions.value())
-              : BatchWindows.collect(outcomes, dimensions.value());
+          WindowRows.of(summary.sessions(), summary.countWindows(), dimensions.value());
       requireNothingKeptLate(summary, watermarks, batchId);
       long summarized = timer.lap();
 

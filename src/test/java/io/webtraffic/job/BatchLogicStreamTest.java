@@ -45,7 +45,7 @@ import scala.collection.JavaConverters;
  * The batch logic without the embedded stack: the job's real streaming half ({@link
  * PipelineJob#streamingHalf}) reads Kafka-shaped records from Spark's in-memory stream, and each
  * micro-batch goes through the batch half's classification, accounting and windows ({@link
- * Outcomes}, {@link BatchSummary}, {@link BatchWindows}) with its watermark from the checkpoint.
+ * Outcomes}, {@link BatchSummary}, {@link WindowRows}) with its watermark from the checkpoint.
  *
  * <p>One stream, three steps, each run until the stream is idle (its data batch, then the no-data
  * batch Spark runs when the watermark moved). Watermark delay 2 minutes, session gap 5 minutes,
@@ -134,7 +134,8 @@ class BatchLogicStreamTest {
                           Outcomes.apply(batch, watermarks.lateThresholdMs(), required)
                               .persist(MicroBatch.KEPT_COPY);
                       BatchSummary summary = BatchSummary.of(outcomes, required, hitBuckets);
-                      WindowRows windows = BatchWindows.collect(outcomes, noDimensions);
+                      WindowRows windows =
+                          WindowRows.of(summary.sessions(), summary.countWindows(), noDimensions);
                       outcomes.unpersist();
                       batches.add(new Batch(batchId, watermarks, summary.counts(), windows));
                     })
