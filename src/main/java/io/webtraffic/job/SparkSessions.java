@@ -45,6 +45,11 @@ public final class SparkSessions {
         // Each batch plans its foreachBatch queries anew; with Spark's default of 100 cached
         // classes they evict each other and about 40 are compiled again every batch.
         .set("spark.sql.codegen.cache.maxEntries", "1000")
+        // HotSpot never compiles a method over 8,000 bytes of bytecode (HugeMethodLimit). The
+        // window operator's output serializer (the whole event struct in one method) was such a
+        // method and ran interpreted in every batch; with Spark's limit at the JVM's, that stage
+        // runs its operators one by one instead, each in compiled code.
+        .set("spark.sql.codegen.hugeMethodLimit", "8000")
         // The batch keeps one copy of its outcomes while it commits (MicroBatch): compressing
         // it column by column cost more CPU than everything else the batch did (measured with JFR,
         // dictionary statistics on every string), and it is read back only two or three times.

@@ -1,6 +1,8 @@
 package io.webtraffic.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.webtraffic.batch.BatchCounts;
 import io.webtraffic.batch.Watermarks;
@@ -25,13 +27,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.codegen.ByteCodeStats;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.streaming.MemoryStream;
+import org.apache.spark.sql.execution.streaming.StreamingQueryWrapper;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -93,6 +101,14 @@ class BatchLogicStreamTest {
   static StreamingQuery query;
   static long nextOffset;
 
+  /**
+   * The largest generated method of each whole-stage-codegen stage, by stage id: of the streaming
+   * half, and of the first batch's outcomes on top of it (which Spark numbers anew).
+   */
+  static final Map<Integer, Integer> streamingStages = new TreeMap<>();
+
+  static final Map<Integer, Integer> batchStages = new TreeMap<>();
+
   static List<Batch> first;
   static List<Batch> second;
   static List<Batch> third;
@@ -130,6 +146,13 @@ class BatchLogicStreamTest {
                     (batch, batchId) -> {
                       Watermarks watermarks =
                           Watermarks.forBatch(spark, config.checkpointLocation(), batchId);
+                      if (batchId == 0) {
+                        largestMethods(
+                            Outcomes.apply(batch, watermarks.lateThresholdMs(), required)
+                                .queryExecution()
+                                .executedPlan(),
+                            batchStages);
+                      }
                       Dataset<Row> outcomes =
                           Outcomes.apply(batch, watermarks.lateThresholdMs(), required)
                               .persist(MicroBatch.KEPT_COPY);
@@ -145,6 +168,9 @@ class BatchLogicStreamTest {
     Message at1002 = visit(IP_1, HOST_A, "10:02:00", "/b");
     first =
         step(at1003, visit(IP_1, HOST_A, "10:01:00", "/a"), at1002, at1002, malformed("10:04:00"));
+    largestMethods(
+        ((StreamingQueryWrapper) query).streamingQuery().lastExecution().executedPlan(),
+        streamingStages);
     second = step(visit(IP_2, HOST_B, "10:20:00", "/x"), at1003);
     third = step(visit(IP_1, HOST_A, "10:10:00", "/d"), visit(IP_2, HOST_B, "10:21:00", "/y"));
   }
@@ -232,6 +258,45 @@ class BatchLogicStreamTest {
           c.events() + c.duplicates() + c.late() + c.dead() + c.filtered(),
           "batch " + b.id() + ": " + c);
       assertEquals(0, c.keptButLate(), "batch " + b.id() + ": " + c);
+    }
+  }
+
+  /**
+   * HotSpot leaves a method of more bytecode than this to the interpreter ({@code
+   * -XX:HugeMethodLimit}, {@code -XX:+DontCompileHugeMethods}): a stage whose generated code holds
+   * one must not run as generated code, or it runs interpreted in every batch.
+   */
+  static final int HOTSPOT_HUGE_METHOD_LIMIT = 8000;
+
+  @Test
+  void everyStageThatRunsAsGeneratedCodeIsOneTheJitCompiles() {
+    int sparkLimit =
+        Integer.parseInt(TestSpark.session().conf().get("spark.sql.codegen.hugeMethodLimit"));
+    for (Map<Integer, Integer> plan : List.of(streamingStages, batchStages)) {
+      assertFalse(plan.isEmpty(), "the plan has whole-stage-codegen stages");
+      plan.forEach(
+          (stage, bytes) ->
+              assertTrue(
+                  bytes <= HOTSPOT_HUGE_METHOD_LIMIT || bytes > sparkLimit,
+                  "stage "
+                      + stage
+                      + " has a method of "
+                      + bytes
+                      + " bytes of bytecode: HotSpot will not compile it, and Spark (limit "
+                      + sparkLimit
+                      + ") runs it anyway; stages: "
+                      + plan));
+    }
+  }
+
+  /** Compiles each whole-stage-codegen stage of the plan (Spark caches the classes). */
+  static void largestMethods(SparkPlan plan, Map<Integer, Integer> byStage) {
+    if (plan instanceof WholeStageCodegenExec stage) {
+      ByteCodeStats stats = CodeGenerator.compile(stage.doCodeGen()._2())._2();
+      byStage.put(stage.codegenStageId(), stats.maxMethodCodeSize());
+    }
+    for (SparkPlan child : JavaConverters.seqAsJavaList(plan.children())) {
+      largestMethods(child, byStage);
     }
   }
 
