@@ -91,7 +91,7 @@ public final class StatefulWindows {
                 new CountWindows(settings.countSize(), settings.countFlushAfter()),
                 output),
             OutputMode.Append(),
-            Encoders.bean(WindowState.class),
+            WindowState.encoder(),
             Encoders.row(output.schema()),
             GroupStateTimeout.EventTimeTimeout());
   }
