@@ -50,10 +50,9 @@ public final class SparkSessions {
         // method and ran interpreted in every batch; with Spark's limit at the JVM's, that stage
         // runs its operators one by one instead, each in compiled code.
         .set("spark.sql.codegen.hugeMethodLimit", "8000")
-        // The batch keeps one copy of its outcomes while it commits (MicroBatch): compressing
-        // it column by column cost more CPU than everything else the batch did (measured with JFR,
-        // dictionary statistics on every string), and it is read back only two or three times.
-        .set("spark.sql.inMemoryColumnarStorage.compressed", "false")
+        // The batch keeps one copy of its outcomes while it commits (MicroBatch), read back whole
+        // two or three times: kept as rows, not as (compressed) column batches.
+        .set("spark.sql.cache.serializer", RowBatchSerializer.class.getName())
         .set(
             "spark.sql.extensions",
             "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
