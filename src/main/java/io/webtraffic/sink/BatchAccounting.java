@@ -100,7 +100,7 @@ final class BatchAccounting {
   }
 
   /** See {@link PostgresSink#recentVolumes}. */
-  List<Long> recentVolumes(String queryId, long batchId, int limit) {
+  List<Long> recentVolumes(String queryId, long batchId, int limit) throws SQLException {
     try (Connection c = connections.connect();
         PreparedStatement ps =
             c.prepareStatement(
@@ -118,10 +118,6 @@ final class BatchAccounting {
         }
       }
       return volumes;
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "Cannot read the volumes of the batches before batch " + batchId + ": " + e.getMessage(),
-          e);
     }
   }
 

@@ -45,6 +45,7 @@ public final class PostgresSink implements QualityLog {
   private final PostgresTables tables;
   private final JobRolePrivileges privileges;
   private final BatchAccounting accounting;
+  private final PostgresRetry retry;
   private final PostgresBatchCommit batchCommit;
 
   public PostgresSink(PostgresSettings settings, String jobName) {
@@ -52,7 +53,8 @@ public final class PostgresSink implements QualityLog {
     this.privileges = new JobRolePrivileges(settings, connections);
     this.tables = new PostgresTables(settings, connections, privileges);
     this.accounting = new BatchAccounting(connections);
-    this.batchCommit = new PostgresBatchCommit(settings, connections, accounting);
+    this.retry = new PostgresRetry(settings);
+    this.batchCommit = new PostgresBatchCommit(settings, connections, accounting, retry);
   }
 
   /**
@@ -135,7 +137,10 @@ public final class PostgresSink implements QualityLog {
    */
   @Override
   public List<Long> recentVolumes(String queryId, long batchId, int limit) {
-    return accounting.recentVolumes(queryId, batchId, limit);
+    return retry.run(
+        "read the volumes of the batches before batch " + batchId + " from",
+        batchId,
+        () -> accounting.recentVolumes(queryId, batchId, limit));
   }
 
   /** Where the data-quality results are, for messages. */
