@@ -35,7 +35,7 @@ public record BatchReport(
         "batch %d: read %d | events %d | duplicates %d | filtered %d | late %d | dead-lettered %d"
             + " | iceberg events %d, late %d, dead %d, windows %d+%d+%d, sessions %d, count windows"
             + " %d | postgres window rows %d%s"
-            + " | %d ms | watermark %s%s%s",
+            + " | %d ms (run %d, windows %d, iceberg %d, postgres %d) | watermark %s%s%s",
         batchId,
         counts.read(),
         counts.events(),
@@ -54,6 +54,10 @@ public record BatchReport(
         postgresWindowRows,
         postgresCommitted ? "" : " (already committed)",
         durationMs,
+        phases.classifyMs(),
+        phases.windowsMs(),
+        phases.icebergMs(),
+        phases.postgresMs(),
         Instant.ofEpochMilli(watermarks.currentMs()),
         latency.known() ? " | latency p99 " + latency.p99Ms() + " ms" : "",
         failedChecks().isEmpty() ? "" : " | failed checks " + String.join(", ", failedChecks()));

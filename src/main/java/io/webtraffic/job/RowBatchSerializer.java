@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -53,7 +54,7 @@ public final class RowBatchSerializer implements CachedBatchSerializer {
     Seq<Expression> columns = asExpressions(schema);
     return input
         .toJavaRDD()
-        .mapPartitions(rows -> new Batches(rows, UnsafeProjection.create(columns, schema)))
+        .mapPartitions(rows -> new Batches(rows, () -> UnsafeProjection.create(columns, schema)))
         .rdd();
   }
 
@@ -134,17 +135,22 @@ public final class RowBatchSerializer implements CachedBatchSerializer {
     }
   }
 
-  /** A partition's rows, packed into batches of about {@link #BATCH_BYTES}. */
+  /**
+   * A partition's rows, packed into batches of about {@link #BATCH_BYTES}. The rows a plan hands
+   * over are already binary as a rule; the projection for any other kind is generated only when one
+   * comes (generating it costs milliseconds per task, most of a small batch's).
+   */
   private static final class Batches implements Iterator<CachedBatch> {
     private final Iterator<InternalRow> rows;
-    private final UnsafeProjection toUnsafe;
+    private final Supplier<UnsafeProjection> projection;
+    private UnsafeProjection toUnsafe;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(BATCH_BYTES + 4096);
     private final byte[] length = new byte[4];
     private final byte[] copyBuffer = new byte[4096];
 
-    Batches(Iterator<InternalRow> rows, UnsafeProjection toUnsafe) {
+    Batches(Iterator<InternalRow> rows, Supplier<UnsafeProjection> projection) {
       this.rows = rows;
-      this.toUnsafe = toUnsafe;
+      this.projection = projection;
     }
 
     @Override
@@ -161,7 +167,7 @@ public final class RowBatchSerializer implements CachedBatchSerializer {
       int n = 0;
       while (rows.hasNext() && buffer.size() < BATCH_BYTES) {
         InternalRow row = rows.next();
-        UnsafeRow unsafe = row instanceof UnsafeRow u ? u : toUnsafe.apply(row);
+        UnsafeRow unsafe = row instanceof UnsafeRow u ? u : toUnsafe(row);
         int size = unsafe.getSizeInBytes();
         Platform.putInt(length, Platform.BYTE_ARRAY_OFFSET, size);
         buffer.write(length, 0, 4);
@@ -173,6 +179,13 @@ public final class RowBatchSerializer implements CachedBatchSerializer {
         n++;
       }
       return new RowBatch(n, buffer.toByteArray());
+    }
+
+    private UnsafeRow toUnsafe(InternalRow row) {
+      if (toUnsafe == null) {
+        toUnsafe = projection.get();
+      }
+      return toUnsafe.apply(row);
     }
   }
 

@@ -48,13 +48,21 @@ public final class RecordLimits {
   /** Limit key to "this row's field is over it", in the order they are checked. */
   private Map<String, Column> fieldLimits() {
     Map<String, Column> checks = new LinkedHashMap<>();
-    checks.put("max-url-length", length(col("url")).gt(limits.maxUrlLength()));
-    checks.put("max-referrer-length", length(col("referrer")).gt(limits.maxReferrerLength()));
-    checks.put("max-host-length", length(col("host")).gt(limits.maxHostLength()));
-    checks.put("max-ip-length", length(col("ip")).gt(limits.maxIpLength()));
-    checks.put("max-event-id-length", length(col("event_id")).gt(limits.maxEventIdLength()));
-    checks.put("max-user-agent-length", length(col("user_agent")).gt(limits.maxUserAgentLength()));
+    checks.put("max-url-length", longerThan(col("url"), limits.maxUrlLength()));
+    checks.put("max-referrer-length", longerThan(col("referrer"), limits.maxReferrerLength()));
+    checks.put("max-host-length", longerThan(col("host"), limits.maxHostLength()));
+    checks.put("max-ip-length", longerThan(col("ip"), limits.maxIpLength()));
+    checks.put("max-event-id-length", longerThan(col("event_id"), limits.maxEventIdLength()));
+    checks.put("max-user-agent-length", longerThan(col("user_agent"), limits.maxUserAgentLength()));
     checks.put("max-header-bytes", octet_length(col("headers")).gt(limits.maxHeaderBytes()));
     return checks;
+  }
+
+  /**
+   * More than {@code max} characters. A text has no more characters than bytes, so the characters
+   * are only counted (a walk over the text) when its byte length, known at once, is over the limit.
+   */
+  static Column longerThan(Column text, int max) {
+    return octet_length(text).gt(max).and(length(text).gt(max));
   }
 }

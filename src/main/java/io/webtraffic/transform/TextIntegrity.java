@@ -78,7 +78,7 @@ public final class TextIntegrity {
       checked = checked.when(col(field).contains("\u0000"), lit(NUL_PREFIX + field));
     }
     // The cheap substring test first: the regular expression only runs on records with an escape.
-    Column payload = col("payload");
+    Column payload = raw.cast("string");
     checked =
         checked.when(
             payload.contains("\\u").and(payload.rlike(UNPAIRED_ESCAPE)), lit(UNPAIRED_SURROGATE));

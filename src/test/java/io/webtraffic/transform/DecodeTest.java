@@ -78,7 +78,9 @@ class DecodeTest {
     assertEquals("{\"accept\":\"text/html\"}", newer.getAs("headers"));
     assertEquals(48213L, (Long) newer.getAs("user_id"));
     assertEquals(
-        NEW_PRODUCER, newer.getAs("payload"), "the unknown field stays in the raw payload");
+        NEW_PRODUCER,
+        new String((byte[]) newer.getAs("raw_value"), StandardCharsets.UTF_8),
+        "the unknown field stays in the raw payload");
   }
 
   @Test
@@ -160,6 +162,43 @@ class DecodeTest {
     assertEquals(" www.example-academy.io ", rows.get(0).getAs("host"));
     assertNull(rows.get(1).getAs("dead_reason"));
     assertEquals("\t/a", rows.get(1).getAs("url"));
+  }
+
+  @Test
+  void aHostIsBlankExactlyWhenJavasIsBlankSaysSo() {
+    // Unicode spaces, separators and controls, some whitespace to Java and some not: NEL (U+0085)
+    // and NBSP (U+00A0) are not, and a line terminator at the end is no exception.
+    List<String> hosts =
+        List.of(
+            "\u2003",
+            "\u3000",
+            "\u2028\u2029",
+            "\u000b\u001c",
+            "\u0085",
+            "\u00a0",
+            " \u0085",
+            "h\n",
+            "\u200b");
+    List<String> values = hosts.stream().map(h -> with("host", '"' + jsonEscape(h) + '"')).toList();
+
+    List<Row> rows = decode(values.toArray(String[]::new));
+
+    for (int i = 0; i < hosts.size(); i++) {
+      String host = hosts.get(i);
+      String what = "host " + jsonEscape(host);
+      if (host.isBlank()) {
+        assertEquals("missing_field:host", rows.get(i).getAs("dead_reason"), what);
+      } else {
+        assertNull(rows.get(i).getAs("dead_reason"), what);
+        assertEquals(host, rows.get(i).getAs("host"), what);
+      }
+    }
+  }
+
+  private static String jsonEscape(String text) {
+    StringBuilder out = new StringBuilder();
+    text.chars().forEach(c -> out.append(String.format("\\u%04x", c)));
+    return out.toString();
   }
 
   @Test

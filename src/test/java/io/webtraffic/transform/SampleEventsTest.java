@@ -62,7 +62,8 @@ class SampleEventsTest {
     assertEquals("iPhone", rows.get(2).getAs("device_family"));
     assertEquals("2001:db8::4a", rows.get(2).getAs("ip"));
     assertEquals(48213L, (Long) rows.get(2).getAs("user_id"));
-    String withExtraField = rows.get(3).getAs("payload");
+    String withExtraField =
+        new String((byte[]) rows.get(3).getAs("raw_value"), StandardCharsets.UTF_8);
     assertEquals(true, withExtraField.contains("\"experiment\":\"b\""), "unknown fields stay");
   }
 }
