@@ -12,10 +12,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.webtraffic.testing.TestSpark;
 import java.util.HexFormat;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.columnar.CachedBatch;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
+import scala.collection.Seq;
 
 /**
  * The job's sessions cache as rows ({@link RowBatchSerializer}): what is read back from the kept
@@ -88,5 +97,42 @@ class RowBatchSerializerTest {
     } finally {
       kept.unpersist(true);
     }
+  }
+
+  /**
+   * Rows that are not yet binary (an operator may hand over generic rows) are made binary on the
+   * way in, by the projection generated for the first such row.
+   */
+  @Test
+  void rowsThatAreNotBinaryAreKeptAsTheirValues() {
+    Seq<Attribute> shape =
+        spark
+            .range(1)
+            .select(col("id"), when(col("id").gt(0), lit("x")).as("name"))
+            .queryExecution()
+            .analyzed()
+            .output();
+    List<InternalRow> generic =
+        List.of(
+            new GenericInternalRow(new Object[] {1L, UTF8String.fromString("one")}),
+            new GenericInternalRow(new Object[] {2L, null}),
+            new GenericInternalRow(new Object[] {3L, UTF8String.fromString("drei")}));
+    RowBatchSerializer serializer = new RowBatchSerializer();
+    SQLConf conf = spark.sessionState().conf();
+
+    RDD<CachedBatch> kept =
+        serializer.convertInternalRowToCachedBatch(
+            JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(generic, 2).rdd(),
+            shape,
+            MicroBatch.KEPT_COPY,
+            conf);
+    List<String> back =
+        serializer
+            .convertCachedBatchToInternalRow(kept, shape, shape, conf)
+            .toJavaRDD()
+            .map(row -> row.getLong(0) + "=" + (row.isNullAt(1) ? "null" : row.getUTF8String(1)))
+            .collect();
+
+    assertEquals(List.of("1=one", "2=null", "3=drei"), back);
   }
 }
