@@ -4,6 +4,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -59,15 +63,25 @@ public final class Enrich {
                 SITE)
             .asNonNullable();
     // One call per row and dimension: the structs are computed once, then split into columns.
+    // Two projections, not one per column: Spark analyses the whole plan again after each one, in
+    // every batch.
     Dataset<Row> looked =
-        rows.withColumn("_geo", when(where, geo.apply(col("ip"))))
-            .withColumn("_site", when(where, site.apply(col("host"))));
+        rows.select(
+            col("*"),
+            when(where, geo.apply(col("ip"))).as("_geo"),
+            when(where, site.apply(col("host"))).as("_site"));
+    Map<String, Column> fields = new LinkedHashMap<>();
     for (String field : GEO.fieldNames()) {
-      looked = looked.withColumn(field, col("_geo." + field));
+      fields.put(field, col("_geo." + field));
     }
     for (String field : SITE.fieldNames()) {
-      looked = looked.withColumn(field, col("_site." + field));
+      fields.put(field, col("_site." + field));
     }
-    return looked.drop("_geo", "_site");
+    List<Column> columns = new ArrayList<>();
+    for (String c : rows.columns()) {
+      columns.add(fields.containsKey(c) ? fields.remove(c).as(c) : col(c));
+    }
+    fields.forEach((name, value) -> columns.add(value.as(name)));
+    return looked.select(columns.toArray(Column[]::new));
   }
 }
